@@ -1,0 +1,1 @@
+"""The channel-agnostic domain: it never imports telegram."""

@@ -1,0 +1,200 @@
+"""The assistant: turns one inbound into a reply, inside one database transaction."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core import screens
+from bot.core.callbacks import Action
+from bot.core.content import Content, pick
+from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.stations import StationDirectory
+from bot.core.turn import Turn
+from bot.db.repositories import Repositories
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+ActionHandler = Callable[[Turn, str], "Outbound | None"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _normalise_label(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+class Assistant:
+    """The channel-agnostic bot: menus, profile and navigation."""
+
+    def __init__(self, settings: Settings, content: Content, sessions: sessionmaker[Session], clock: Clock = utcnow):
+        self.settings = settings
+        self.content = content
+        self.sessions = sessions
+        self.clock = clock
+        self.stations = StationDirectory(settings.stations, settings.office_hours)
+        self.bot_link = ""
+        self._actions: dict[str, ActionHandler] = {
+            "go": self._go,
+            "st": self._choose_station,
+            "lang": self._set_language,
+            "consent": self._set_consent,
+        }
+        self._labels = {
+            _normalise_label(label): node.id
+            for node in content.menu.nodes.values()
+            for label in node.label.values()
+        }
+
+    def handle(self, inbound: Inbound) -> Reply:
+        """Handle one inbound exactly once and return what to show."""
+        with self.sessions() as session, session.begin():
+            repos = Repositories(session)
+            now = self.clock()
+            if inbound.update_key and not repos.updates.claim(inbound.channel, inbound.update_key, now):
+                log.info("duplicate update %s ignored", inbound.update_key)
+                return Reply(handled=False)
+            if not inbound.private_chat:
+                return self._outside_private_chat(inbound)
+            language = "en" if (inbound.language_hint or "").lower().startswith("en") else "zh"
+            user = repos.users.find_or_create(inbound.channel, inbound.user_id, inbound.chat_id, language)
+            turn = Turn(self, repos, user, now)
+            reply = self._dispatch(turn, inbound)
+            self._record(turn, inbound, reply)
+            return reply
+
+    def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
+        kind = inbound.kind
+        if kind is InboundKind.COMMAND:
+            node = self.content.menu.by_command.get(inbound.command)
+            if node is None:
+                return self._hint(turn, "unknown_command")
+            return Reply([screens.show_node(turn, node.id)])
+        if kind is InboundKind.BUTTON:
+            return self._press(turn, inbound.button_data)
+        if kind is InboundKind.TEXT:
+            return self._text(turn, inbound.text)
+        if kind is InboundKind.LOCATION and inbound.location is not None:
+            return Reply([self._nearest_station(turn, inbound.location)])
+        if kind is InboundKind.MEDIA:
+            return self._hint(turn, "text_expected")
+        if kind is InboundKind.EDITED:
+            return Reply([Outbound(turn.t("edited_ignored"))])
+        return self._hint(turn, "not_understood")
+
+    def _press(self, turn: Turn, data: str) -> Reply:
+        action = Action.decode(data)
+        handler = self._actions.get(action.verb) if action else None
+        outbound = handler(turn, action.arg) if handler and action else None
+        if outbound is None:
+            log.info("unresolvable button data from user %s", turn.user.id)
+            return Reply([self._current_screen(turn)], notice=turn.t("button_expired"))
+        outbound.replace = True
+        return Reply([outbound])
+
+    def _text(self, turn: Turn, text: str) -> Reply:
+        if len(text) > self.settings.max_text_length:
+            return self._hint(turn, "too_long", limit=self.settings.max_text_length)
+        node_id = self._labels.get(_normalise_label(text))
+        if node_id:
+            return Reply([screens.show_node(turn, node_id)])
+        return self._hint(turn, "not_understood")
+
+    def _hint(self, turn: Turn, key: str, **values) -> Reply:
+        """A short explanation, with the buttons of the screen the user is still on."""
+        current = self._current_screen(turn)
+        return Reply([Outbound(turn.t(key, **values).strip(), current.buttons)])
+
+    def _current_screen(self, turn: Turn) -> Outbound:
+        conversation = turn.conversation
+        node_id = conversation.screen if conversation.screen in self.content.menu.nodes else self.content.menu.root
+        return screens.show_node(turn, node_id, conversation.data.get("arg", ""))
+
+    def _go(self, turn: Turn, node_id: str) -> Outbound | None:
+        if node_id not in self.content.menu.nodes:
+            return None
+        return screens.show_node(turn, node_id)
+
+    def _choose_station(self, turn: Turn, station_id: str) -> Outbound | None:
+        station = self.stations.get(station_id)
+        if station is None:
+            return None
+        outbound = screens.show_node(turn, "stations", station.id)
+        outbound.text += "\n\n" + self._remember_station(turn, station.id)
+        return outbound
+
+    def _nearest_station(self, turn: Turn, point: tuple[float, float]) -> Outbound:
+        station, km = self.stations.nearest(point)
+        outbound = screens.show_node(turn, "stations", station.id)
+        note = self._remember_station(turn, station.id)
+        if not turn.consented:
+            note = f"{note}\n{turn.t('location_without_consent')}"
+        outbound.text = f"{turn.t('nearest_station', km=f'{km:.1f}')}\n{outbound.text}\n\n{note}"
+        return outbound
+
+    def _remember_station(self, turn: Turn, station_id: str) -> str:
+        if not turn.consented:
+            return turn.t("consent_needed_for_station")
+        turn.user.station_id = station_id
+        return turn.t("station_saved")
+
+    def _set_language(self, turn: Turn, lang: str) -> Outbound | None:
+        if lang not in ("zh", "en"):
+            return None
+        turn.user.language = lang
+        home = screens.show_node(turn, self.content.menu.root)
+        home.text = f"{turn.t('language_set')}\n\n{home.text}"
+        return home
+
+    def _set_consent(self, turn: Turn, choice: str) -> Outbound | None:
+        user = turn.user
+        if choice == "yes":
+            user.consent, user.consent_at = "granted", turn.now
+            note = "consent_granted"
+        elif choice in ("no", "withdraw"):
+            note = "consent_withdrawn" if user.consent == "granted" else "consent_declined"
+            user.consent, user.consent_at, user.station_id = "declined", None, None
+        else:
+            return None
+        home = screens.show_node(turn, self.content.menu.root)
+        home.text = f"{turn.t(note)}\n\n{home.text}"
+        return home
+
+    def _outside_private_chat(self, inbound: Inbound) -> Reply:
+        """In groups the bot only points people to a private chat, and only when addressed."""
+        if inbound.kind is not InboundKind.COMMAND:
+            return Reply(handled=False)
+        lang = "en" if (inbound.language_hint or "").lower().startswith("en") else "zh"
+        return Reply([Outbound(self.content.texts.get("group_not_here", lang, link=self.bot_link))])
+
+    def _record(self, turn: Turn, inbound: Inbound, reply: Reply) -> None:
+        """Keep the conversation; without consent, keep only what kind of message it was."""
+        keep_text = turn.consented
+        incoming = inbound.text or inbound.command or inbound.button_data
+        messages = turn.repos.messages
+        messages.add(turn.user.id, "in", inbound.kind.value, incoming if keep_text else "", turn.now)
+        for outbound in reply.messages:
+            messages.add(turn.user.id, "out", "text", outbound.text if keep_text else "", turn.now)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.sessions.kw["bind"].dispose()
+
+    def purge_expired(self) -> tuple[int, int]:
+        """Delete conversations past their retention period and old dedupe records."""
+        now = self.clock()
+        with self.sessions() as session, session.begin():
+            repos = Repositories(session)
+            retention = timedelta(days=self.settings.privacy.conversation_retention_days)
+            messages = repos.messages.delete_before(now - retention)
+            updates = repos.updates.forget_before(now - timedelta(days=2))
+        return messages, updates

@@ -1,0 +1,66 @@
+"""Plain-data messages exchanged between a channel and the domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class InboundKind(str, Enum):
+    TEXT = "text"
+    COMMAND = "command"
+    BUTTON = "button"
+    LOCATION = "location"
+    MEDIA = "media"
+    EDITED = "edited"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """Something a user did: a message, a command, a button press or a shared location."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    kind: InboundKind
+    text: str = ""
+    command: str = ""
+    button_data: str = ""
+    location: tuple[float, float] | None = None
+    media_type: str = ""
+    update_key: str | None = None
+    language_hint: str | None = None
+    private_chat: bool = True
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass
+class Outbound:
+    """One message to show. `replace` edits the message whose button was pressed instead of sending anew."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    replace: bool = False
+    attachment: Attachment | None = None
+
+
+@dataclass
+class Reply:
+    """Everything the domain wants shown in answer to one inbound."""
+
+    messages: list[Outbound] = field(default_factory=list)
+    notice: str | None = None
+    handled: bool = True

@@ -1,0 +1,128 @@
+"""Settings: config.yml with environment overrides, read through one cached getter."""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config.yml"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Localized(BaseModel):
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class OpeningSpan(BaseModel):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
+    open: time
+    close: time
+
+
+class StationConfig(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9_]{1,24}$")
+    kind: Literal["street", "town", "township"] = "street"
+    name: Localized
+    address: Localized
+    phone: str
+    location: tuple[float, float]
+    hours: str = "default"
+
+
+class WebhookConfig(BaseModel):
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "telegram"
+    url: str = ""
+
+
+class PrivacyConfig(BaseModel):
+    conversation_retention_days: int = 180
+    draft_retention_days: int = 30
+
+
+class Settings(BaseSettings):
+    """Everything the bot is configured with."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+
+    config_dir: Path = PROJECT_ROOT
+    district: Localized = Localized(zh="本区", en="the district")
+    database_url: str = "sqlite:///var/legalbot.sqlite3"
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: SecretStr | None = None
+    webhook: WebhookConfig = WebhookConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    menus_dir: Path = Path("menus")
+    knowledge_dir: Path = Path("knowledge")
+    max_text_length: int = 4096
+    office_hours: dict[str, list[OpeningSpan]] = {}
+    stations: list[StationConfig] = []
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def strip_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def resolve_paths(self) -> "Settings":
+        self.menus_dir = self.config_dir / self.menus_dir
+        self.knowledge_dir = self.config_dir / self.knowledge_dir
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):
+            relative = self.database_url[len(prefix):]
+            if relative and relative != ":memory:":
+                self.database_url = prefix + str(self.config_dir / relative)
+        for station in self.stations:
+            if station.hours not in self.office_hours:
+                raise ValueError(f"station {station.id}: unknown office hours {station.hours!r}")
+        return self
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and self.database_url != prefix + ":memory:":
+            return Path(self.database_url[len(prefix):])
+        return None
+
+
+def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from a config file (LEGALBOT_CONFIG or config.yml), the environment and overrides."""
+    path = Path(config_path or os.environ.get("LEGALBOT_CONFIG") or DEFAULT_CONFIG).resolve()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for secret in ("telegram_bot_token", "telegram_webhook_secret"):
+        if secret in data:
+            raise ValueError(f"{path}: {secret} must come from the environment, not the config file")
+    data.setdefault("config_dir", path.parent)
+    settings = Settings(**data)
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, loaded on first use."""
+    return load_settings()

@@ -1,0 +1,99 @@
+"""The one place that builds the Telegram application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.core.assistant import Assistant
+from bot.core.content import pick
+from bot.settings import Settings
+from bot.telegram_channel import handlers
+from bot.telegram_channel.handlers import BotServices
+
+log = logging.getLogger(__name__)
+PURGE_INTERVAL = timedelta(hours=6)
+
+
+def build_application(settings: Settings, assistant: Assistant) -> Application:
+    """Wire handlers, error handling, start-up and shut-down around the assistant."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    api = settings.telegram_api_url
+
+    async def post_init(application: Application) -> None:
+        application.bot_data.assistant = assistant
+        assistant.bot_link = f"https://t.me/{application.bot.username}"
+        await publish_commands(application, assistant)
+        application.job_queue.run_repeating(
+            purge_expired_conversations, interval=PURGE_INTERVAL, first=60, name="purge_expired_conversations"
+        )
+
+    async def post_shutdown(application: Application) -> None:
+        assistant.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(bot_data=BotServices))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    # Edits first: otherwise the text and command handlers would also match edited messages.
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.note_edit))
+    application.add_handler(CallbackQueryHandler(handlers.press_button))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.run_command))
+    application.add_handler(MessageHandler(filters.LOCATION, handlers.share_location))
+    application.add_handler(MessageHandler(filters.TEXT, handlers.read_text))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, handlers.refuse_media))
+    application.add_error_handler(handlers.report_error)
+    return application
+
+
+async def publish_commands(application: Application, assistant: Assistant) -> None:
+    """Set the command list from the menu data: Chinese by default, English for English clients."""
+    nodes = assistant.content.menu.listed_commands()
+    for language_code, lang in ((None, "zh"), ("en", "en")):
+        commands = [BotCommand(node.command, pick(node.label, lang)) for node in nodes]
+        await application.bot.set_my_commands(commands, language_code=language_code)
+
+
+async def purge_expired_conversations(context: handlers.Context) -> None:
+    messages, updates = await asyncio.to_thread(context.bot_data.assistant.purge_expired)
+    log.info("purged %d expired messages and %d dedupe records", messages, updates)
+
+
+def run(settings: Settings, assistant: Assistant, webhook: bool = False) -> None:
+    """Run until interrupted, by long polling or behind a webhook."""
+    application = build_application(settings, assistant)
+    if not webhook:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    hook = settings.webhook
+    if not hook.url:
+        raise ValueError("webhook mode needs webhook.url in the config (or WEBHOOK__URL)")
+    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
+    application.run_webhook(
+        listen=hook.listen,
+        port=hook.port,
+        url_path=hook.path,
+        webhook_url=hook.url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )

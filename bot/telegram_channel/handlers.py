@@ -1,0 +1,123 @@
+"""Thin handlers: read the update, ask the assistant, send what it says."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.core.assistant import Assistant
+from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.telegram_channel.render import keyboard
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+
+
+@dataclass
+class BotServices:
+    """What every handler needs, held in bot_data instead of string keys."""
+
+    assistant: Assistant | None = None
+    extra: dict = field(default_factory=dict)
+
+
+Context = CallbackContext[ExtBot, dict, dict, BotServices]
+
+
+def inbound_from(update: Update, kind: InboundKind, **fields) -> Inbound:
+    user, chat = update.effective_user, update.effective_chat
+    return Inbound(
+        channel=CHANNEL,
+        user_id=str(user.id if user else chat.id),
+        chat_id=str(chat.id),
+        kind=kind,
+        update_key=str(update.update_id),
+        language_hint=user.language_code if user else None,
+        private_chat=chat.type == ChatType.PRIVATE,
+        **fields,
+    )
+
+
+async def run_command(update: Update, context: Context) -> None:
+    """Handle /command, with or without @botname."""
+    word = update.effective_message.text.split()[0][1:].split("@")[0].lower()
+    await respond(update, context, inbound_from(update, InboundKind.COMMAND, command=word))
+
+
+async def press_button(update: Update, context: Context) -> None:
+    data = update.callback_query.data or ""
+    await respond(update, context, inbound_from(update, InboundKind.BUTTON, button_data=data))
+
+
+async def read_text(update: Update, context: Context) -> None:
+    await respond(update, context, inbound_from(update, InboundKind.TEXT, text=update.effective_message.text))
+
+
+async def share_location(update: Update, context: Context) -> None:
+    location = update.effective_message.location
+    point = (location.latitude, location.longitude)
+    await respond(update, context, inbound_from(update, InboundKind.LOCATION, location=point))
+
+
+async def refuse_media(update: Update, context: Context) -> None:
+    """Anything that is not text: stickers, photos, voice, documents."""
+    message = update.effective_message
+    media_type = message.effective_attachment.__class__.__name__.lower() if message.effective_attachment else ""
+    await respond(update, context, inbound_from(update, InboundKind.MEDIA, media_type=media_type))
+
+
+async def note_edit(update: Update, context: Context) -> None:
+    await respond(update, context, inbound_from(update, InboundKind.EDITED, text=""))
+
+
+async def respond(update: Update, context: Context, inbound: Inbound) -> None:
+    """Run the domain off the event loop, then deliver its reply."""
+    reply: Reply = await asyncio.to_thread(context.bot_data.assistant.handle, inbound)
+    if not reply.handled:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(reply.notice)
+    for outbound in reply.messages:
+        await deliver(context, update, outbound)
+
+
+async def deliver(context: Context, update: Update, outbound: Outbound) -> Message | bool:
+    chat_id = update.effective_chat.id
+    markup = keyboard(outbound)
+    query = update.callback_query
+    if outbound.replace and query is not None and isinstance(query.message, Message):
+        try:
+            return await query.edit_message_text(outbound.text, reply_markup=markup)
+        except BadRequest as error:
+            if "not modified" in error.message:
+                return True
+            log.info("could not edit message in update %s (%s); sending anew", update.update_id, error.message)
+    if outbound.attachment is not None:
+        attachment = outbound.attachment
+        return await context.bot.send_document(
+            chat_id, attachment.content, filename=attachment.filename, caption=outbound.text or None, reply_markup=markup
+        )
+    return await context.bot.send_message(chat_id, outbound.text, reply_markup=markup)
+
+
+async def report_error(update: object, context: Context) -> None:
+    """Log the failure with ids only, and tell the user in their language that nothing was lost."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    user = update.effective_user
+    lang = "en" if user and (user.language_code or "").startswith("en") else "zh"
+    text = context.bot_data.assistant.content.texts.get("internal_error", lang).strip()
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except Exception:  # noqa: BLE001 - the user-facing apology is best effort
+        log.warning("could not deliver the error apology for update %s", update_id)
