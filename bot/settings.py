@@ -48,6 +48,14 @@ class WebhookConfig(BaseModel):
     url: str = ""
 
 
+class RateLimitConfig(BaseModel):
+    """Outgoing limits that keep the bot within Telegram's flood limits; 0 turns a limit off."""
+
+    overall_per_second: float = 30
+    group_per_minute: float = 20
+    max_retries: int = 3
+
+
 class PrivacyConfig(BaseModel):
     conversation_retention_days: int = 180
     draft_retention_days: int = 30
@@ -65,10 +73,12 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
     webhook: WebhookConfig = WebhookConfig()
+    rate_limit: RateLimitConfig = RateLimitConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")
     max_text_length: int = 4096
+    concurrent_updates: int = 16
     office_hours: dict[str, list[OpeningSpan]] = {}
     stations: list[StationConfig] = []
 

@@ -180,10 +180,10 @@ class Assistant:
         """Keep the conversation; without consent, keep only what kind of message it was."""
         keep_text = turn.consented
         incoming = inbound.text or inbound.command or inbound.button_data
-        messages = turn.repos.messages
-        messages.add(turn.user.id, "in", inbound.kind.value, incoming if keep_text else "", turn.now)
-        for outbound in reply.messages:
-            messages.add(turn.user.id, "out", "text", outbound.text if keep_text else "", turn.now)
+        row = dict(user_id=turn.user.id, created_at=turn.now)
+        rows = [{**row, "direction": "in", "kind": inbound.kind.value, "text": incoming if keep_text else ""}]
+        rows += [{**row, "direction": "out", "kind": "text", "text": m.text if keep_text else ""} for m in reply.messages]
+        turn.repos.messages.add_all(rows)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -41,18 +42,23 @@ class UserRepository:
         return user
 
 
+_updates = ProcessedUpdate.__table__
+_CLAIM_UPDATE = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_updates).on_conflict_do_nothing().returning(_updates.c.update_key)
+    for dialect in (postgresql, sqlite)
+}
+_INSERT_MESSAGES = insert(MessageRecord.__table__)
+
+
 class UpdateRepository:
     def __init__(self, session: Session):
         self.session = session
 
     def claim(self, channel: str, update_key: str, at: datetime) -> bool:
-        """Record an update as being handled; False when it was handled already."""
-        try:
-            with self.session.begin_nested():
-                self.session.add(ProcessedUpdate(channel=channel, update_key=update_key, processed_at=at))
-        except IntegrityError:
-            return False
-        return True
+        """Record an update as being handled; False when it was handled already (or is being, elsewhere)."""
+        connection = self.session.connection()
+        parameters = {"channel": channel, "update_key": update_key, "processed_at": at}
+        return connection.execute(_CLAIM_UPDATE[connection.dialect.name], parameters).scalar() is not None
 
     def forget_before(self, cutoff: datetime) -> int:
         result = self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
@@ -63,8 +69,10 @@ class MessageRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, user_id: int, direction: str, kind: str, text: str, at: datetime) -> None:
-        self.session.add(MessageRecord(user_id=user_id, direction=direction, kind=kind, text=text, created_at=at))
+    def add_all(self, rows: list[dict]) -> None:
+        """Insert message rows (user_id, direction, kind, text, created_at) in one statement."""
+        if rows:
+            self.session.connection().execute(_INSERT_MESSAGES, rows)
 
     def for_user(self, user_id: int) -> list[MessageRecord]:
         query = select(MessageRecord).where(MessageRecord.user_id == user_id).order_by(MessageRecord.id)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from telegram import BotCommand, Update
@@ -22,6 +22,7 @@ from bot.core.content import pick
 from bot.settings import Settings
 from bot.telegram_channel import handlers
 from bot.telegram_channel.handlers import BotServices
+from bot.telegram_channel.ordering import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 PURGE_INTERVAL = timedelta(hours=6)
@@ -32,9 +33,13 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     api = settings.telegram_api_url
+    limits = settings.rate_limit
 
     async def post_init(application: Application) -> None:
         application.bot_data.assistant = assistant
+        # SQLite takes one writer at a time, so more threads would only queue on its lock.
+        workers = 1 if settings.database_url.startswith("sqlite") else settings.concurrent_updates
+        application.bot_data.database_workers = ThreadPoolExecutor(workers, thread_name_prefix="domain")
         assistant.bot_link = f"https://t.me/{application.bot.username}"
         await publish_commands(application, assistant)
         application.job_queue.run_repeating(
@@ -42,6 +47,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
         )
 
     async def post_shutdown(application: Application) -> None:
+        if application.bot_data.database_workers is not None:
+            application.bot_data.database_workers.shutdown(wait=True)
         assistant.close()
 
     application = (
@@ -50,7 +57,14 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(bot_data=BotServices))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=limits.overall_per_second,
+                group_max_rate=limits.group_per_minute,
+                max_retries=limits.max_retries,
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -75,7 +89,7 @@ async def publish_commands(application: Application, assistant: Assistant) -> No
 
 
 async def purge_expired_conversations(context: handlers.Context) -> None:
-    messages, updates = await asyncio.to_thread(context.bot_data.assistant.purge_expired)
+    messages, updates = await context.bot_data.run_domain(context.bot_data.assistant.purge_expired)
     log.info("purged %d expired messages and %d dedupe records", messages, updates)
 
 

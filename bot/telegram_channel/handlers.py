@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from telegram import Message, Update
@@ -24,7 +25,12 @@ class BotServices:
     """What every handler needs, held in bot_data instead of string keys."""
 
     assistant: Assistant | None = None
+    database_workers: ThreadPoolExecutor | None = None
     extra: dict = field(default_factory=dict)
+
+    async def run_domain(self, function, *args):
+        """Run blocking domain and database work off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.database_workers, function, *args)
 
 
 Context = CallbackContext[ExtBot, dict, dict, BotServices]
@@ -78,7 +84,8 @@ async def note_edit(update: Update, context: Context) -> None:
 
 async def respond(update: Update, context: Context, inbound: Inbound) -> None:
     """Run the domain off the event loop, then deliver its reply."""
-    reply: Reply = await asyncio.to_thread(context.bot_data.assistant.handle, inbound)
+    services = context.bot_data
+    reply: Reply = await services.run_domain(services.assistant.handle, inbound)
     if not reply.handled:
         return
     if update.callback_query is not None:
