@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 .PHONY: run test setup
 
 run: setup
-	$(VENV)/bin/legalbot start
+	bash scripts/run.sh
 
 test: setup
+	bash scripts/setup_rasa.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)

@@ -22,22 +22,51 @@ def main(argv: list[str] | None = None) -> int:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations")
     db_commands.add_parser("purge", help="delete conversations past their retention period")
+    kb = commands.add_parser("kb", help="the knowledge base")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    kb_commands.add_parser("check", help="fail on unresolved citations, missing translations, duplicates, stale entries")
+    kb_commands.add_parser("sync-laws", help="copy the statutes the knowledge base cites from ../shared/laws")
+    hot = kb_commands.add_parser("hot", help="the most asked questions of a month")
+    hot.add_argument("--month", required=True, help="YYYY-MM")
+    hot.add_argument("--town", help="station id; the whole district when left out")
+    nlu = commands.add_parser("nlu", help="natural-language understanding")
+    nlu_commands = nlu.add_subparsers(dest="nlu_command", required=True)
+    parse = nlu_commands.add_parser("parse", help="read questions on stdin, print one JSON parse per line")
+    parse.add_argument("--backend", choices=["rasa", "embedded"], help="default: Rasa, falling back to embedded")
+    evaluate = nlu_commands.add_parser("eval", help="topic accuracy on a JSONL file of {text, topic}")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--backend", choices=["rasa", "embedded"])
+    train = nlu_commands.add_parser("train", help="train the Rasa model from nlu/ and the knowledge base")
+    train.add_argument("--epochs", type=int, help="override DIET's epochs (for quick checks)")
+    train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
     args = parser.parse_args(argv)
 
     command = args.command
     if command == "start":
         command = "run" if os.environ.get("TELEGRAM_BOT_TOKEN") else "chat"
         args.webhook, args.user = False, "local"
-    logging.basicConfig(
-        level=logging.WARNING if command == "chat" else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     settings = get_settings()
+    if command == "chat":
+        # The terminal is the conversation; the bot's own log goes to a file.
+        log_file = settings.config_dir / "var" / "legalbot.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(level=logging.INFO, format=log_format, filename=log_file)
+    else:
+        logging.basicConfig(level=logging.INFO, format=log_format)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     from bot.db.migrate import upgrade
     from bot.services import build_assistant
 
+    if command == "kb":
+        from bot.knowledge.commands import run_kb_command
+
+        return run_kb_command(args, settings)
+    if command == "nlu":
+        from bot.nlu.commands import run_nlu_command
+
+        return run_nlu_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)

@@ -56,6 +56,20 @@ class RateLimitConfig(BaseModel):
     max_retries: int = 3
 
 
+class NluConfig(BaseModel):
+    """Where the Rasa server is, and when the embedded classifier stands in for it."""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    timeout_seconds: float = 2.0
+    retry_seconds: float = 30.0
+    intent_threshold: float = 0.6
+
+
+class HotQuestionsConfig(BaseModel):
+    min_town_questions: int = 20
+    limit: int = 8
+
+
 class PrivacyConfig(BaseModel):
     conversation_retention_days: int = 180
     draft_retention_days: int = 30
@@ -75,8 +89,12 @@ class Settings(BaseSettings):
     webhook: WebhookConfig = WebhookConfig()
     rate_limit: RateLimitConfig = RateLimitConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    timezone: str = "Asia/Shanghai"
+    nlu: NluConfig = NluConfig()
+    hot_questions: HotQuestionsConfig = HotQuestionsConfig()
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")
+    nlu_dir: Path = Path("nlu")
     max_text_length: int = 4096
     concurrent_updates: int = 16
     office_hours: dict[str, list[OpeningSpan]] = {}
@@ -102,6 +120,7 @@ class Settings(BaseSettings):
     def resolve_paths(self) -> "Settings":
         self.menus_dir = self.config_dir / self.menus_dir
         self.knowledge_dir = self.config_dir / self.knowledge_dir
+        self.nlu_dir = self.config_dir / self.nlu_dir
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):
             relative = self.database_url[len(prefix):]

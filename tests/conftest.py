@@ -13,7 +13,10 @@ from sqlalchemy import create_engine, text
 from bot.core.assistant import Assistant
 from bot.db.migrate import upgrade
 from bot.db.models import Base
-from bot.services import build_assistant
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.retrieval import Retriever
+from bot.nlu.service import NluService
+from bot.services import build_assistant, build_nlu
 from bot.settings import Settings, load_settings
 
 POSTGRES_ADMIN_URL = os.environ.get("LEGALBOT_TEST_POSTGRES")
@@ -72,13 +75,73 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return KnowledgeBase.load(load_settings(CONFIG).knowledge_dir)
+
+
+@pytest.fixture(scope="session")
+def retriever(knowledge: KnowledgeBase) -> Retriever:
+    return Retriever(knowledge.entries)
+
+
+@pytest.fixture(scope="session")
+def embedded_nlu(knowledge: KnowledgeBase) -> NluService:
+    """NLU without Rasa: the embedded classifier, trained once for the whole run."""
+    settings = load_settings(CONFIG)
+    settings.nlu.rasa_url = ""
+    return build_nlu(settings, knowledge)
+
+
 @pytest.fixture
 def settings(clean_database: str) -> Settings:
-    return load_settings(Path(__file__).resolve().parent.parent / "config.yml", database_url=clean_database)
+    settings = load_settings(CONFIG, database_url=clean_database)
+    settings.nlu = settings.nlu.model_copy(update={"rasa_url": ""})
+    return settings
 
 
 @pytest.fixture
-def assistant(settings: Settings, clock: FakeClock) -> Assistant:
-    built = build_assistant(settings, clock=clock, migrate=False)
+def domain_services(knowledge, retriever, embedded_nlu) -> dict:
+    """The loaded knowledge base and trained NLU, shared so each assistant starts fast."""
+    return dict(knowledge=knowledge, retriever=retriever, nlu=embedded_nlu)
+
+
+@pytest.fixture
+def assistant(settings: Settings, clock: FakeClock, domain_services) -> Assistant:
+    built = build_assistant(settings, clock=clock, migrate=False, **domain_services)
     yield built
     built.close()
+
+
+BOT_USER = dict(id=777000, first_name="法律超市", username="legal_market_bot")
+
+
+@pytest.fixture
+def start_bot(settings, clock, domain_services):
+    """Start the real PTB application against a fresh fake Bot API server; stopped after the test."""
+    from tests.fakebot import FakeTelegram
+    from tests.live_bot import LiveBot
+
+    started = []
+
+    def start(mode: str = "polling", server=None):
+        """A bot on a new fake server, or, given one, a second bot process on the same server and database."""
+        server = server or FakeTelegram(token="123456:E2E", bot_user=BOT_USER).start()
+        bot = LiveBot(server, settings, clock, mode=mode, services=domain_services)
+        started.append(bot)
+        return bot.start()
+
+    yield start
+    for bot in started:
+        bot.stop()
+    for server in {id(bot.server): bot.server for bot in started}.values():
+        server.stop()
+
+
+@pytest.fixture
+def telegram_bot(start_bot):
+    """The bot in polling mode."""
+    return start_bot()

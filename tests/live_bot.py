@@ -16,18 +16,19 @@ WEBHOOK_SECRET = "e2e-webhook-secret"
 class LiveBot:
     """The bot as deployed: settings, database, PTB application, in polling or webhook mode."""
 
-    def __init__(self, server: FakeTelegram, settings: Settings, clock, mode: str = "polling"):
+    def __init__(self, server: FakeTelegram, settings: Settings, clock, mode: str = "polling", services=None):
         self.server = server
         self.settings = settings.model_copy(
             update={"telegram_bot_token": SecretStr(server.token), "telegram_api_url": server.url}
         )
         self.clock = clock
         self.mode = mode
+        self.services = services or {}
         self.handle: AppHandle | None = None
         self.assistant = None
 
     def start(self) -> LiveBot:
-        self.assistant = build_assistant(self.settings, clock=self.clock, migrate=False)
+        self.assistant = build_assistant(self.settings, clock=self.clock, migrate=False, **self.services)
         application = build_application(self.settings, self.assistant)
         options = dict(allowed_updates=Update.ALL_TYPES, collect_errors=False)
         if self.mode == "webhook":

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebot import FakeTelegram
-from tests.live_bot import LiveBot
-from tests.test_e2e_menu import BOT_USER, labels
+from tests.test_e2e_menu import labels
 
 
 @pytest.fixture
-def live(settings, clock):
-    with FakeTelegram(token="123456:E2E", bot_user=BOT_USER) as server:
-        bot = LiveBot(server, settings, clock).start()
-        try:
-            yield bot
-        finally:
-            bot.stop()
+def live(telegram_bot):
+    return telegram_bot
 
 
 @pytest.fixture

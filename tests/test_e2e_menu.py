@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebot import FakeTelegram
-from tests.live_bot import LiveBot
-
-BOT_USER = dict(id=777000, first_name="法律超市", username="legal_market_bot")
 
 
 @pytest.fixture(params=["polling", "webhook"])
-def live(request, settings, clock):
-    with FakeTelegram(token="123456:E2E", bot_user=BOT_USER) as server:
-        bot = LiveBot(server, settings, clock, mode=request.param).start()
-        try:
-            yield bot
-        finally:
-            bot.stop()
+def live(request, start_bot):
+    return start_bot(request.param)
 
 
 @pytest.fixture
-def polling(settings, clock):
-    with FakeTelegram(token="123456:E2E", bot_user=BOT_USER) as server:
-        bot = LiveBot(server, settings, clock).start()
-        try:
-            yield bot
-        finally:
-            bot.stop()
+def polling(telegram_bot):
+    return telegram_bot
 
 
 def labels(server, message) -> list[str]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.fakebot import FakeTelegram
-from tests.live_bot import LiveBot
-from tests.test_e2e_menu import BOT_USER, labels
+from tests.test_e2e_menu import labels
 
 
 def private_message(user_id: int, text: str, message_id: int) -> dict:
@@ -19,33 +17,29 @@ def private_message(user_id: int, text: str, message_id: int) -> dict:
     return {"message": message}
 
 
-def test_updates_spread_over_two_processes_share_one_conversation(settings, clock):
-    with FakeTelegram(token="123456:E2E", bot_user=BOT_USER) as server:
-        server.private_user(7001, first_name="李四")
-        first = LiveBot(server, settings, clock, mode="webhook").start()
-        second = LiveBot(server, settings, clock, mode="webhook").start()
-        try:
-            url_a, url_b = first.handle.webhook_url, second.handle.webhook_url
-            assert server.post_to_webhook({**private_message(7001, "/menu", 1), "update_id": 9001}, url=url_a) == 200
-            server.wait_for("sendMessage", lambda c: "请选择服务" in c["text"])
-            assert server.post_to_webhook({**private_message(7001, "服务站点", 2), "update_id": 9002}, url=url_b) == 200
-            server.wait_for("sendMessage", lambda c: "请选择您所在的街道" in c["text"])
-            mark = server.mark()
-            assert server.post_to_webhook({**private_message(7001, "😀", 3), "update_id": 9003}, url=url_a) == 200
-            hint = server.wait_for("sendMessage", after=mark)
-            assert "我没看懂" in hint["text"] and "东四街道" in labels(server, hint.message)
+def test_updates_spread_over_two_processes_share_one_conversation(start_bot):
+    first = start_bot("webhook")
+    server = first.server
+    second = start_bot("webhook", server=server)
+    server.private_user(7001, first_name="李四")
+    url_a, url_b = first.handle.webhook_url, second.handle.webhook_url
+    assert server.post_to_webhook({**private_message(7001, "/menu", 1), "update_id": 9001}, url=url_a) == 200
+    server.wait_for("sendMessage", lambda c: "请选择服务" in c["text"])
+    assert server.post_to_webhook({**private_message(7001, "服务站点", 2), "update_id": 9002}, url=url_b) == 200
+    server.wait_for("sendMessage", lambda c: "请选择您所在的街道" in c["text"])
+    mark = server.mark()
+    assert server.post_to_webhook({**private_message(7001, "😀", 3), "update_id": 9003}, url=url_a) == 200
+    hint = server.wait_for("sendMessage", after=mark)
+    assert "我没看懂" in hint["text"] and "东四街道" in labels(server, hint.message)
 
-            mark = server.mark()
-            duplicate = {**private_message(7001, "/help", 4), "update_id": 9004}
-            posts = [threading.Thread(target=server.post_to_webhook, args=(duplicate,), kwargs={"url": url})
-                     for url in (url_a, url_b)]
-            for post in posts:
-                post.start()
-            for post in posts:
-                post.join()
-            server.wait_for("sendMessage", after=mark)
-            server.wait_quiet(0.5)
-            assert len(server.calls_to("sendMessage", after=mark)) == 1
-        finally:
-            first.stop()
-            second.stop()
+    mark = server.mark()
+    duplicate = {**private_message(7001, "/help", 4), "update_id": 9004}
+    posts = [threading.Thread(target=server.post_to_webhook, args=(duplicate,), kwargs={"url": url})
+             for url in (url_a, url_b)]
+    for post in posts:
+        post.start()
+    for post in posts:
+        post.join()
+    server.wait_for("sendMessage", after=mark)
+    server.wait_quiet(0.5)
+    assert len(server.calls_to("sendMessage", after=mark)) == 1

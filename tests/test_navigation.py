@@ -132,13 +132,13 @@ def test_typing_a_menu_label_opens_that_screen(assistant):
     assert "请选择您所在的街道" in resident.text
 
 
-def test_position_survives_a_new_assistant_on_the_same_database(assistant, settings, clock):
+def test_position_survives_a_new_assistant_on_the_same_database(assistant, settings, clock, domain_services):
     from bot.services import build_assistant
 
     resident = Resident(assistant)
     resident.command("menu")
     resident.press("服务站点")
-    restarted = build_assistant(settings, clock=clock, migrate=False)
+    restarted = build_assistant(settings, clock=clock, migrate=False, **domain_services)
     try:
         after = Resident(restarted)
         after.send_media("sticker")

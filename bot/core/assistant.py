@@ -10,19 +10,22 @@ from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import screens
+from bot.core import consult, screens
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
 from bot.core.messages import Inbound, InboundKind, Outbound, Reply
 from bot.core.stations import StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.retrieval import Retriever
+from bot.nlu.service import NluService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-ActionHandler = Callable[[Turn, str], "Outbound | None"]
+ActionHandler = Callable[[Turn, str], "Outbound | Reply | None"]
 
 
 def utcnow() -> datetime:
@@ -36,10 +39,22 @@ def _normalise_label(text: str) -> str:
 class Assistant:
     """The channel-agnostic bot: menus, profile and navigation."""
 
-    def __init__(self, settings: Settings, content: Content, sessions: sessionmaker[Session], clock: Clock = utcnow):
+    def __init__(
+        self,
+        settings: Settings,
+        content: Content,
+        sessions: sessionmaker[Session],
+        knowledge: KnowledgeBase,
+        retriever: Retriever,
+        nlu: NluService,
+        clock: Clock = utcnow,
+    ):
         self.settings = settings
         self.content = content
         self.sessions = sessions
+        self.knowledge = knowledge
+        self.retriever = retriever
+        self.nlu = nlu
         self.clock = clock
         self.stations = StationDirectory(settings.stations, settings.office_hours)
         self.bot_link = ""
@@ -48,6 +63,11 @@ class Assistant:
             "st": self._choose_station,
             "lang": self._set_language,
             "consent": self._set_consent,
+            "kb": self._open_entry,
+            "tp": self._open_topic,
+            "law": self._show_law,
+            "up": lambda turn, key: self._rate(turn, key, helpful=True),
+            "down": lambda turn, key: self._rate(turn, key, helpful=False),
         }
         self._labels = {
             _normalise_label(label): node.id
@@ -94,12 +114,14 @@ class Assistant:
     def _press(self, turn: Turn, data: str) -> Reply:
         action = Action.decode(data)
         handler = self._actions.get(action.verb) if action else None
-        outbound = handler(turn, action.arg) if handler and action else None
-        if outbound is None:
+        result = handler(turn, action.arg) if handler and action else None
+        if result is None:
             log.info("unresolvable button data from user %s", turn.user.id)
-            return Reply([self._current_screen(turn)], notice=turn.t("button_expired"))
-        outbound.replace = True
-        return Reply([outbound])
+            return Reply([self.current_screen(turn)], notice=turn.t("button_expired"))
+        if isinstance(result, Reply):
+            return result
+        result.replace = True
+        return Reply([result])
 
     def _text(self, turn: Turn, text: str) -> Reply:
         if len(text) > self.settings.max_text_length:
@@ -107,14 +129,17 @@ class Assistant:
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
             return Reply([screens.show_node(turn, node_id)])
-        return self._hint(turn, "not_understood")
+        if not any(ch.isalpha() for ch in text):
+            return self._hint(turn, "not_understood")
+        return consult.ask(turn, text)
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:
         """A short explanation, with the buttons of the screen the user is still on."""
-        current = self._current_screen(turn)
+        current = self.current_screen(turn)
         return Reply([Outbound(turn.t(key, **values).strip(), current.buttons)])
 
-    def _current_screen(self, turn: Turn) -> Outbound:
+    def current_screen(self, turn: Turn) -> Outbound:
+        """Render the screen the user is on again, without changing anything."""
         conversation = turn.conversation
         node_id = conversation.screen if conversation.screen in self.content.menu.nodes else self.content.menu.root
         return screens.show_node(turn, node_id, conversation.data.get("arg", ""))
@@ -123,6 +148,24 @@ class Assistant:
         if node_id not in self.content.menu.nodes:
             return None
         return screens.show_node(turn, node_id)
+
+    def _open_entry(self, turn: Turn, key: str) -> Outbound | None:
+        entry = self.knowledge.by_key.get(key)
+        return consult.open_entry(turn, entry) if entry else None
+
+    def _open_topic(self, turn: Turn, arg: str) -> Outbound | None:
+        topic, _, page = arg.partition(".")
+        if topic not in self.knowledge.topics or (page and not page.isdigit()):
+            return None
+        return screens.show_node(turn, consult.NODE, f"t.{topic}.{page or 1}")
+
+    def _show_law(self, turn: Turn, key: str) -> Reply | None:
+        entry = self.knowledge.by_key.get(key)
+        return consult.law_text(turn, entry) if entry else None
+
+    def _rate(self, turn: Turn, key: str, helpful: bool) -> Outbound | None:
+        entry = self.knowledge.by_key.get(key)
+        return consult.rate(turn, entry, helpful) if entry else None
 
     def _choose_station(self, turn: Turn, station_id: str) -> Outbound | None:
         station = self.stations.get(station_id)
@@ -186,8 +229,9 @@ class Assistant:
         turn.repos.messages.add_all(rows)
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and the NLU client."""
         self.sessions.kw["bind"].dispose()
+        self.nlu.close()
 
     def purge_expired(self) -> tuple[int, int]:
         """Delete conversations past their retention period and old dedupe records."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from bot.core import consult
 from bot.core.content import MenuNode, pick
 from bot.core.messages import Outbound
 from bot.core.stations import Station, describe_hours
@@ -112,6 +113,8 @@ def show_node(turn: Turn, node_id: str, arg: str = "") -> Outbound:
 
 
 SCREENS: dict[str, Screen] = {
+    "consult": consult.consult_screen,
+    "hot_questions": consult.hot_questions,
     "static": static,
     "coming_soon": coming_soon,
     "start": start,

@@ -64,9 +64,16 @@ class Turn:
         width = self.assistant.content.menu.columns
         return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
-    def screen(self, node: MenuNode, text: str, buttons: list[Button] | None = None, back: str | None = None) -> Outbound:
-        """A screen: its text, its buttons in a grid, then Back and Home."""
-        rows = self.grid(buttons or [])
+    def screen(
+        self,
+        node: MenuNode,
+        text: str,
+        buttons: list[Button] | None = None,
+        back: str | None = None,
+        rows: list[list[Button]] | None = None,
+    ) -> Outbound:
+        """A screen: its text, its buttons in a grid, any full rows, then Back and Home."""
+        rows = self.grid(buttons or []) + (rows or [])
         nav = self.nav_row(node, back)
         if nav:
             rows.append(nav)

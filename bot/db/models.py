@@ -93,3 +93,17 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+
+
+class QuestionCount(Base):
+    """How often a knowledge-base entry (or, with no entry, a topic) was asked in a town in a month. No personal data."""
+
+    __tablename__ = "question_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    town: Mapped[str] = mapped_column(String(24), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(24), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    asked: Mapped[int] = mapped_column(default=0)
+    helpful: Mapped[int] = mapped_column(default=0)
+    unhelpful: Mapped[int] = mapped_column(default=0)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, User
+from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, QuestionCount, User
 
 
 class UserRepository:
@@ -83,9 +83,56 @@ class MessageRepository:
         return result.rowcount or 0
 
 
+_counts = QuestionCount.__table__
+
+
+def _bump_statement(dialect):
+    statement = dialect.insert(_counts)
+    increments = {name: _counts.c[name] + statement.excluded[name] for name in ("asked", "helpful", "unhelpful")}
+    return statement.on_conflict_do_update(index_elements=list(_counts.primary_key.columns), set_=increments)
+
+
+_BUMP_COUNTS = {dialect.__name__.rsplit(".", 1)[-1]: _bump_statement(dialect) for dialect in (postgresql, sqlite)}
+
+
+class QuestionCountRepository:
+    """Anonymous counts of questions asked and answers rated, per month, town, topic and entry."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def bump(self, month: str, town: str, topic: str, entry_id: str, *, asked: int = 0, helpful: int = 0,
+             unhelpful: int = 0) -> None:
+        connection = self.session.connection()
+        row = dict(month=month, town=town, topic=topic, entry_id=entry_id, asked=asked, helpful=helpful,
+                   unhelpful=unhelpful)
+        connection.execute(_BUMP_COUNTS[connection.dialect.name], row)
+
+    def top_entries(self, month: str, town: str | None = None, limit: int = 10) -> list[tuple[str, str, int, int]]:
+        """(entry id, topic, times asked, times rated unhelpful), most asked first."""
+        query = (
+            select(QuestionCount.entry_id, QuestionCount.topic, func.sum(QuestionCount.asked),
+                   func.sum(QuestionCount.unhelpful))
+            .where(QuestionCount.month == month, QuestionCount.entry_id != "")
+            .group_by(QuestionCount.entry_id, QuestionCount.topic)
+            .order_by(func.sum(QuestionCount.asked).desc(), QuestionCount.entry_id)
+            .limit(limit)
+        )
+        if town is not None:
+            query = query.where(QuestionCount.town == town)
+        return [(entry, topic, int(asked), int(unhelpful)) for entry, topic, asked, unhelpful in self.session.execute(query)]
+
+    def total_asked(self, month: str, town: str | None = None) -> int:
+        query = select(func.coalesce(func.sum(QuestionCount.asked), 0)).where(QuestionCount.month == month)
+        if town is not None:
+            query = query.where(QuestionCount.town == town)
+        return int(self.session.scalar(query) or 0)
+
+
 class Repositories:
     def __init__(self, session: Session):
         self.session = session
         self.users = UserRepository(session)
         self.updates = UpdateRepository(session)
         self.messages = MessageRepository(session)
+        self.question_counts = QuestionCountRepository(session)

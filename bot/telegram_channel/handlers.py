@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from telegram import Message, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, ExtBot
 
@@ -94,8 +94,24 @@ async def respond(update: Update, context: Context, inbound: Inbound) -> None:
         await deliver(context, update, outbound)
 
 
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut text longer than one Telegram message at paragraph, then line, boundaries."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit))
+        cut = cut if cut > 0 else limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return parts + [text]
+
+
 async def deliver(context: Context, update: Update, outbound: Outbound) -> Message | bool:
     chat_id = update.effective_chat.id
+    *leading, last = split_text(outbound.text)
+    for part in leading:
+        await context.bot.send_message(chat_id, part)
+    if leading:
+        outbound = Outbound(last, outbound.buttons, replace=False, attachment=outbound.attachment)
     markup = keyboard(outbound)
     query = update.callback_query
     if outbound.replace and query is not None and isinstance(query.message, Message):

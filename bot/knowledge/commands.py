@@ -1,0 +1,62 @@
+"""`legalbot kb …` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+import yaml
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.check import check_entries, cited_laws, shared_laws_folder
+from bot.knowledge.entries import load_entries
+from bot.knowledge.laws import StatuteTable, sync_cited_laws
+from bot.settings import Settings
+
+
+def run_kb_command(args: argparse.Namespace, settings: Settings) -> int:
+    folder = settings.knowledge_dir
+    if args.kb_command == "check":
+        return check(settings)
+    if args.kb_command == "sync-laws":
+        entries = load_entries(folder / "entries")
+        copied = sync_cited_laws(cited_laws(entries), shared_laws_folder(settings.config_dir), folder / "laws")
+        print(f"copied {len(copied)} statute files into {folder / 'laws'}: {', '.join(copied)}")
+        return 0
+    return hot(args, settings)
+
+
+def check(settings: Settings) -> int:
+    folder = settings.knowledge_dir
+    entries = load_entries(folder / "entries")
+    topics = set(yaml.safe_load((folder / "topics.yml").read_text(encoding="utf-8")))
+    shared = shared_laws_folder(settings.config_dir)
+    shared_table = StatuteTable(shared) if shared.is_dir() else None
+    problems = check_entries(entries, topics, StatuteTable(folder / "laws"), date.today(), shared_table)
+    for problem in problems:
+        print(problem)
+    citations = sum(len(entry.citations) for entry in entries)
+    compared = "compared with the shared statute table" if shared_table else "shared statute table not found"
+    print(f"{len(entries)} entries, {citations} citations, {len(problems)} problems ({compared})")
+    return 1 if problems else 0
+
+
+def hot(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.repositories import Repositories
+
+    knowledge = KnowledgeBase.load(settings.knowledge_dir)
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        counts = Repositories(session).question_counts
+        rows = counts.top_entries(args.month, args.town, limit=20)
+        total = counts.total_asked(args.month, args.town)
+    engine.dispose()
+    where = args.town or "district"
+    print(f"{args.month} {where}: {total} questions asked")
+    print(f"{'asked':>6} {'unhelpful':>9}  topic           question")
+    for entry_id, topic, asked, unhelpful in rows:
+        entry = knowledge.by_id.get(entry_id)
+        question = entry.question["zh"] if entry else entry_id
+        print(f"{asked:>6} {unhelpful:>9}  {topic:<15} {question}")
+    return 0

@@ -1,0 +1,62 @@
+"""Knowledge-base entries loaded from knowledge/entries/*.yml."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Citation:
+    law: str
+    article: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    question: dict[str, str]
+    answer: dict[str, str]
+    phrasings: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    reviewed: date | None
+    towns: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """A short stable code for button data, resolved back to the entry on the server."""
+        return entry_key(self.id)
+
+
+def entry_key(entry_id: str) -> str:
+    return hashlib.blake2s(entry_id.encode(), digest_size=5).hexdigest()
+
+
+def _entry(raw: dict[str, Any], source: str) -> Entry:
+    return Entry(
+        id=str(raw.get("id", "")),
+        topic=str(raw.get("topic", "")),
+        question=dict(raw.get("question") or {}),
+        answer={lang: str(text).strip() for lang, text in (raw.get("answer") or {}).items()},
+        phrasings=tuple(str(p) for p in raw.get("phrasings") or ()),
+        citations=tuple(Citation(str(c.get("law")), int(c.get("article", 0))) for c in raw.get("citations") or ()),
+        reviewed=raw.get("reviewed") if isinstance(raw.get("reviewed"), date) else None,
+        towns=tuple(raw.get("towns") or ()),
+        source=source,
+    )
+
+
+def load_entries(entries_dir: Path) -> list[Entry]:
+    """Every entry of every YAML file in the folder, in file order."""
+    entries: list[Entry] = []
+    for path in sorted(entries_dir.glob("*.yml")):
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            entries.append(_entry(raw, path.name))
+    return entries

@@ -1,0 +1,58 @@
+"""The statute table: official law texts, article by article, as cited by the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Article:
+    law_id: str
+    law_title: str
+    number: int
+    label: str
+    text: str
+
+    def heading(self) -> str:
+        """《劳动合同法》第八十二条 style reference."""
+        title = self.law_title.removeprefix("中华人民共和国")
+        return f"《{title}》{self.label}"
+
+
+class StatuteTable:
+    """Laws loaded from a folder of <law id>.json files."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.titles: dict[str, str] = {}
+        self._articles: dict[tuple[str, int], Article] = {}
+        for path in sorted(folder.glob("*.json")):
+            law = json.loads(path.read_text(encoding="utf-8"))
+            self.titles[law["id"]] = law["title"]
+            for article in law["articles"]:
+                key = (law["id"], int(article["number"]))
+                self._articles[key] = Article(law["id"], law["title"], key[1], article["label"], article["text"])
+
+    def article(self, law_id: str, number: int) -> Article | None:
+        return self._articles.get((law_id, number))
+
+    def __contains__(self, key: tuple[str, int]) -> bool:
+        return key in self._articles
+
+
+def sync_cited_laws(cited: set[str], shared: Path, project: Path) -> list[str]:
+    """Copy the statute files the knowledge base cites from the shared table into the project."""
+    project.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for law_id in sorted(cited):
+        source = shared / f"{law_id}.json"
+        if source.exists():
+            shutil.copyfile(source, project / source.name)
+            copied.append(law_id)
+    for stale in project.glob("*.json"):
+        if stale.stem not in cited:
+            stale.unlink()
+    return copied

@@ -1,0 +1,138 @@
+"""Finds the knowledge-base entries that answer a resident's message."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge.entries import Entry
+from bot.nlu.tokens import char_ngrams, tokens
+
+# Score thresholds, measured by bench/nlu.py on held-out paraphrases and off-topic messages.
+CONFIDENT = 0.5  # answer the top match directly
+PLAUSIBLE = 0.2  # offer the top matches as "did you mean"; below it nothing fits
+
+# BM25 over character 1-2 grams and jieba words of one document per entry (its question and
+# all phrasings): this beat max-over-phrasings, cosine TF-IDF and character 2-3 grams.
+BM25_K1 = 2.0
+BM25_B = 0.75
+# Weight of the intent classifier's topic distribution in the ranking: score * (1 - w + w * p).
+TOPIC_PRIOR = 0.4
+# Logistic calibration of P(top match is right) from ln(1 + bm25), the runner-up ratio and the
+# topic probability, fitted on entries' own phrasings held out of the index plus off-topic chat.
+# BM25 magnitudes depend on the corpus: if the knowledge base grows a lot, check with bench/nlu.py
+# that confident answers are still about 90% right.
+_CALIBRATION_WITH_TOPICS = (1.25, -2.63, 1.03, -3.75)
+_CALIBRATION_WITHOUT_TOPICS = (1.90, -2.51, 0.0, -5.83)
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+def document_features(text: str) -> list[str]:
+    """Character 1-2 grams and jieba words, prefixed so they cannot collide."""
+    return ["c" + gram for gram in char_ngrams(text, 1, 2)] + ["w" + word for word in tokens(text)]
+
+
+def _entry_texts(entry: Entry) -> Iterable[str]:
+    yield entry.question.get("zh", "")
+    yield from entry.phrasings
+
+
+class Retriever:
+    """BM25 search over the knowledge base with an optional topic prior and calibrated scores."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = list(entries)
+        self._position = {entry.id: i for i, entry in enumerate(self.entries)}
+        # one string object per distinct feature, shared by every document and index that holds it
+        distinct: dict[str, str] = {}
+        documents = [Counter(distinct.setdefault(feature, feature)
+                             for text in _entry_texts(entry) for feature in document_features(text))
+                     for entry in self.entries]
+        count = len(documents) or 1
+        average_length = sum(sum(document.values()) for document in documents) / count or 1.0
+        document_frequency = Counter(feature for document in documents for feature in document)
+        self._idf = {feature: math.log(1 + (count - df + 0.5) / (df + 0.5))
+                     for feature, df in document_frequency.items()}
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._vectors: list[dict[str, float]] = []
+        for position, document in enumerate(documents):
+            length_factor = BM25_K1 * (1 - BM25_B + BM25_B * sum(document.values()) / average_length)
+            weights = {feature: self._idf[feature] * tf * (BM25_K1 + 1) / (tf + length_factor)
+                       for feature, tf in document.items()}
+            for feature, weight in weights.items():
+                self._postings.setdefault(feature, []).append((position, weight))
+            norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
+            self._vectors.append({feature: weight / norm for feature, weight in weights.items()})
+
+    def bm25(self, text: str) -> dict[int, float]:
+        """Raw BM25 score of every entry position that shares a feature with the text."""
+        scores: dict[int, float] = {}
+        for feature in dict.fromkeys(document_features(text)):
+            for position, weight in self._postings.get(feature, ()):
+                scores[position] = scores.get(position, 0.0) + weight
+        return scores
+
+    def search(self, text: str, topic_weights: dict[str, float] | None = None, limit: int = 3) -> list[Match]:
+        """Best entries first, each scored 0-1 as the chance it answers; topic_weights: the classifier's topics."""
+        scores = self.bm25(text)
+        if not scores or limit <= 0:
+            return []
+        if topic_weights is not None:
+            scores = {position: score * _prior(topic_weights.get(self.entries[position].topic, 0.0))
+                      for position, score in scores.items()}
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:max(limit, 2)]
+        best = ranked[0][1]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        matches: list[Match] = []
+        for rank, (position, score) in enumerate(ranked[:limit]):
+            entry = self.entries[position]
+            strongest_other = runner_up if rank == 0 else best
+            topic_probability = None if topic_weights is None else topic_weights.get(entry.topic, 0.0)
+            probability = calibrated(score, strongest_other, topic_probability)
+            if matches:
+                # a lower-ranked match never reads as more certain than the one above it
+                probability = min(probability, matches[-1].score)
+            matches.append(Match(entry, probability))
+        return matches
+
+    def related(self, entry: Entry, limit: int = 2) -> list[Entry]:
+        """Other entries of the same topic, most similar first."""
+        position = self._position.get(entry.id)
+        if position is None:
+            return []
+        vector = self._vectors[position]
+        similarities = []
+        for other_position, other in enumerate(self.entries):
+            if other_position == position or other.topic != entry.topic:
+                continue
+            other_vector = self._vectors[other_position]
+            similarity = sum(weight * other_vector.get(feature, 0.0) for feature, weight in vector.items())
+            similarities.append((similarity, other_position))
+        similarities.sort(key=lambda item: (-item[0], item[1]))
+        return [self.entries[other_position] for _, other_position in similarities[:limit]]
+
+
+def _prior(topic_probability: float) -> float:
+    return 1 - TOPIC_PRIOR + TOPIC_PRIOR * topic_probability
+
+
+def calibrated(score: float, strongest_other: float, topic_probability: float | None) -> float:
+    """P(this match is the answer) from its BM25 score, its closest rival's and its topic's probability."""
+    if score <= 0:
+        return 0.0
+    log_weight, ratio_weight, topic_weight, bias = (
+        _CALIBRATION_WITHOUT_TOPICS if topic_probability is None else _CALIBRATION_WITH_TOPICS)
+    logit = (log_weight * math.log1p(score) + ratio_weight * strongest_other / score
+             + topic_weight * (topic_probability or 0.0) + bias)
+    if logit < 0:
+        # a far-behind match has a hugely negative logit, and exp(-logit) would overflow
+        odds = math.exp(logit)
+        return odds / (1 + odds)
+    return 1 / (1 + math.exp(-logit))
