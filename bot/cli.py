@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         logging.basicConfig(level=logging.INFO, format=log_format, filename=log_file)
     else:
-        logging.basicConfig(level=logging.INFO, format=log_format)
+        # Tools print their results; only the running bot logs its routine work.
+        logging.basicConfig(level=logging.INFO if command == "run" else logging.WARNING, format=log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     from bot.db.migrate import upgrade

@@ -17,7 +17,8 @@ from bot.nlu.service import NluService
 from tests.fakebot import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-EPOCHS = int(os.environ.get("LEGALBOT_TEST_RASA_EPOCHS", "40"))
+# The production pipeline as configured in nlu/config.yml, unless a quicker run is asked for.
+EPOCHS = int(os.environ["LEGALBOT_TEST_RASA_EPOCHS"]) if os.environ.get("LEGALBOT_TEST_RASA_EPOCHS") else None
 pytestmark = pytest.mark.rasa
 
 

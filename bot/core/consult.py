@@ -41,17 +41,24 @@ def ask(turn: Turn, text: str) -> Reply:
 
     assistant = turn.assistant
     meaning = assistant.nlu.parse(text)
-    if meaning.intent in SERVICE_INTENTS and meaning.confidence >= assistant.settings.nlu.intent_threshold:
-        outbound = screens.show_node(turn, SERVICE_INTENTS[meaning.intent])
-        node = assistant.content.menu.nodes[SERVICE_INTENTS[meaning.intent]]
-        outbound.text = f"{turn.t('intent_redirect', service=turn.plain_label(node))}\n\n{outbound.text}"
-        return Reply([outbound])
-    if meaning.intent in SMALL_TALK and meaning.confidence >= assistant.settings.nlu.intent_threshold:
+    sure = meaning.confidence >= assistant.settings.nlu.intent_threshold
+    if meaning.intent in SMALL_TALK and sure:
         current = assistant.current_screen(turn)
         return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)])
     topic = meaning.topic or "other"
     matches = assistant.retriever.search(text, dict(meaning.topics), limit=3)
     best = matches[0] if matches else None
+    if meaning.intent in SERVICE_INTENTS and sure:
+        service = SERVICE_INTENTS[meaning.intent]
+        if best is not None and best.score >= CONFIDENT:
+            # "谁能申请法律援助" deserves its answer as well as the way to the service.
+            answer = open_entry(turn, best.entry)
+            answer.buttons.insert(0, [turn.node_button(service)])
+            return Reply([answer])
+        outbound = screens.show_node(turn, service)
+        node = assistant.content.menu.nodes[service]
+        outbound.text = f"{turn.t('intent_redirect', service=turn.plain_label(node))}\n\n{outbound.text}"
+        return Reply([outbound])
     if best is not None and best.score >= CONFIDENT and meaning.intent != "out_of_scope":
         return Reply([open_entry(turn, best.entry)])
     if best is not None and best.score >= PLAUSIBLE and meaning.intent != "out_of_scope":

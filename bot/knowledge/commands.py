@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 import yaml
 
@@ -19,11 +20,18 @@ def run_kb_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.kb_command == "check":
         return check(settings)
     if args.kb_command == "sync-laws":
-        entries = load_entries(folder / "entries")
-        copied = sync_cited_laws(cited_laws(entries), shared_laws_folder(settings.config_dir), folder / "laws")
+        copied = sync_cited_laws(all_cited_laws(folder), shared_laws_folder(settings.config_dir), folder / "laws")
         print(f"copied {len(copied)} statute files into {folder / 'laws'}: {', '.join(copied)}")
         return 0
     return hot(args, settings)
+
+
+def all_cited_laws(folder: Path) -> set[str]:
+    """Laws cited anywhere in the content: the knowledge base and the legal-aid eligibility rules."""
+    from bot.legal_aid.eligibility import load_rule_book
+
+    rules = load_rule_book(folder / "legal_aid_rules.yml")
+    return cited_laws(load_entries(folder / "entries")) | {c.law for rule in rules.rules for c in rule.citations}
 
 
 def check(settings: Settings) -> int:

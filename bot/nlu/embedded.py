@@ -187,12 +187,32 @@ def load_nlu_examples(nlu_dir: Path) -> list[tuple[str, str]]:
     return examples
 
 
+# nlu/data labels any message that asks for legal aid or a free lawyer as legal_aid, whatever the
+# problem behind it; knowledge-base phrasings follow the same rule so the two sources never disagree.
+LEGAL_AID_REQUEST = re.compile(r"法律援助|法援|免费律师|免费的律师|不要钱的律师|请不起律师|请不起.{0,2}律师")
+# Likewise a worker asking for their own wages is labor even on a building site; 工程款 and the
+# subcontracting chain are construction.
+OWN_WAGES = re.compile(r"工资|工钱|薪水|血汗钱")
+CONSTRUCTION_MONEY = re.compile(r"工程款|结算|分包|转包|挂靠|实际施工人|总包|质保金|材料款")
+# The knowledge base has many entries on a few topics (55 on labour); a few phrasings each keep
+# its topics from outweighing nlu/data's balanced examples.
+PHRASINGS_PER_ENTRY = 3
+
+
+def kb_intent(entry: Entry, text: str) -> str:
+    """The intent nlu/data's labelling rules give this knowledge-base text."""
+    if LEGAL_AID_REQUEST.search(text):
+        return "legal_aid"
+    if entry.topic == "construction" and OWN_WAGES.search(text) and not CONSTRUCTION_MONEY.search(text):
+        return "consult_labor"
+    return f"consult_{entry.topic}"
+
+
 def kb_examples(entries: Iterable[Entry]) -> list[tuple[str, str]]:
-    """Each entry's Chinese question and phrasings as examples of consult_<topic>."""
+    """Each entry's Chinese question and first phrasings, labelled as nlu/data would label them."""
     examples: list[tuple[str, str]] = []
     for entry in entries:
-        intent = f"consult_{entry.topic}"
-        for text in (entry.question.get("zh", ""), *entry.phrasings):
+        for text in (entry.question.get("zh", ""), *entry.phrasings[:PHRASINGS_PER_ENTRY]):
             if text and text.strip():
-                examples.append((text.strip(), intent))
+                examples.append((text.strip(), kb_intent(entry, text)))
     return examples
