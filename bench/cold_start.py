@@ -31,7 +31,7 @@ def cold_start(folder: Path, run: int) -> float:
         mark = server.mark()
         resident.send_command("/start")
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.url,
-               "DATABASE_URL": f"sqlite:///{folder / f'cold{run}.sqlite3'}"}
+               "DATABASE_URL": f"sqlite:///{folder / f'cold{run}.sqlite3'}", "NLU__RASA_URL": ""}
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -62,6 +62,7 @@ def legalbot_command(server: FakeTelegram, database: Path, flood_limit: float) -
         "TELEGRAM_API_URL": server.url,
         "DATABASE_URL": f"sqlite:///{database}",
         "RATE_LIMIT__OVERALL_PER_SECOND": str(flood_limit),
+        "NLU__RASA_URL": "",
     }
     return [sys.executable, "-m", "bot", "run"], env
 

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 
+from bot.lectures.commands import add_parser as add_lectures_parser
 from bot.settings import get_settings
 
 
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     train = nlu_commands.add_parser("train", help="train the Rasa model from nlu/ and the knowledge base")
     train.add_argument("--epochs", type=int, help="override DIET's epochs (for quick checks)")
     train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
+    add_lectures_parser(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -68,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.nlu.commands import run_nlu_command
 
         return run_nlu_command(args, settings)
+    if command == "lectures":
+        from bot.lectures.commands import run_lectures_command
+
+        return run_lectures_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)
@@ -78,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     assistant = build_assistant(settings)
     if command == "chat":
+        from bot.lectures.startup import start_up as start_lectures
         from bot.terminal import run_terminal
 
+        start_lectures(assistant)
         run_terminal(assistant)
         return 0
     from bot.telegram_channel.app import run as run_telegram

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.assistant import Assistant, Clock, utcnow
+from bot.core.background import Preloaded
 from bot.core.content import Content
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
@@ -14,11 +15,12 @@ from bot.nlu.service import NluService
 from bot.settings import Settings
 
 
-def build_nlu(settings: Settings, knowledge: KnowledgeBase) -> NluService:
+def build_nlu(settings: Settings, knowledge: KnowledgeBase | Preloaded[KnowledgeBase]) -> NluService:
     """Rasa when configured, with the embedded classifier trained in the background from the same data."""
+    loaded = knowledge if isinstance(knowledge, Preloaded) else Preloaded.ready(knowledge)
 
     def train() -> EmbeddedClassifier:
-        return EmbeddedClassifier.train(load_nlu_examples(settings.nlu_dir / "data") + kb_examples(knowledge.entries))
+        return EmbeddedClassifier.train(load_nlu_examples(settings.nlu_dir / "data") + kb_examples(loaded.get().entries))
 
     nlu = settings.nlu
     rasa = RasaClient(nlu.rasa_url, nlu.timeout_seconds) if nlu.rasa_url else None
@@ -33,17 +35,24 @@ def build_assistant(
     retriever: Retriever | None = None,
     nlu: NluService | None = None,
 ) -> Assistant:
-    """Open the database (migrating it to the latest schema), load the content and start NLU."""
+    """Open the database (migrating it to the latest schema) and load the menus.
+
+    The knowledge base, its retrieval index and the embedded classifier are built in the
+    background, so the bot answers its first menu press without waiting for them.
+    """
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    knowledge = knowledge or KnowledgeBase.load(settings.knowledge_dir)
+    loaded = Preloaded.ready(knowledge) if knowledge else Preloaded(
+        lambda: KnowledgeBase.load(settings.knowledge_dir), "knowledge-base"
+    )
+    index = Preloaded.ready(retriever) if retriever else Preloaded(lambda: Retriever(loaded.get().entries), "retrieval")
     return Assistant(
         settings,
         Content.load(settings.menus_dir),
         make_session_factory(engine),
-        knowledge=knowledge,
-        retriever=retriever or Retriever(knowledge.entries),
-        nlu=nlu or build_nlu(settings, knowledge),
+        knowledge=loaded,
+        retriever=index,
+        nlu=nlu or build_nlu(settings, loaded),
         clock=clock,
     )

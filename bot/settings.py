@@ -75,6 +75,28 @@ class PrivacyConfig(BaseModel):
     draft_retention_days: int = 30
 
 
+class LecturesConfig(BaseModel):
+    """法治微讲堂: booking limits, reminder times and the demo catalogue."""
+
+    reminder_minutes_before: list[int] = [1440, 60]
+    reminder_check_seconds: float = 30
+    max_seats_per_booking: int = Field(4, ge=1, le=20)
+    page_size: int = Field(5, ge=1, le=10)
+    demo_data: bool = True
+    demo_file: Path = Path("menus/lectures_demo.yml")
+    request_prefix: str = Field("JZ", pattern=r"^[A-Z]{1,4}$")
+
+
+class NotificationsConfig(BaseModel):
+    """The outbox of messages to users that answer nobody's update (waitlist, reminders, cancellations)."""
+
+    poll_seconds: float = 2
+    batch_size: int = 20
+    claim_lease_seconds: int = 120
+    max_attempts: int = 5
+    keep_sent_days: int = 30
+
+
 class Settings(BaseSettings):
     """Everything the bot is configured with."""
 
@@ -92,6 +114,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     nlu: NluConfig = NluConfig()
     hot_questions: HotQuestionsConfig = HotQuestionsConfig()
+    lectures: LecturesConfig = LecturesConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")
     nlu_dir: Path = Path("nlu")

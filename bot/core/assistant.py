@@ -11,6 +11,7 @@ from typing import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import consult, screens
+from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
 from bot.core.messages import Inbound, InboundKind, Outbound, Reply
@@ -19,6 +20,8 @@ from bot.core.turn import Turn
 from bot.db.repositories import Repositories
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.retrieval import Retriever
+from bot.lectures import actions as lecture_actions
+from bot.lectures import request_form as lecture_request_form
 from bot.nlu.service import NluService
 from bot.settings import Settings
 
@@ -44,16 +47,16 @@ class Assistant:
         settings: Settings,
         content: Content,
         sessions: sessionmaker[Session],
-        knowledge: KnowledgeBase,
-        retriever: Retriever,
+        knowledge: Preloaded[KnowledgeBase],
+        retriever: Preloaded[Retriever],
         nlu: NluService,
         clock: Clock = utcnow,
     ):
         self.settings = settings
         self.content = content
         self.sessions = sessions
-        self.knowledge = knowledge
-        self.retriever = retriever
+        self._knowledge = knowledge
+        self._retriever = retriever
         self.nlu = nlu
         self.clock = clock
         self.stations = StationDirectory(settings.stations, settings.office_hours)
@@ -68,12 +71,25 @@ class Assistant:
             "law": self._show_law,
             "up": lambda turn, key: self._rate(turn, key, helpful=True),
             "down": lambda turn, key: self._rate(turn, key, helpful=False),
+            **lecture_actions.VERBS,
+        }
+        # Screens that read typed answers (forms): the handler returns None when no form is in progress.
+        self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
+            lecture_request_form.NODE: lecture_request_form.take_text,
         }
         self._labels = {
             _normalise_label(label): node.id
             for node in content.menu.nodes.values()
             for label in node.label.values()
         }
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._knowledge.get()
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._retriever.get()
 
     def handle(self, inbound: Inbound) -> Reply:
         """Handle one inbound exactly once and return what to show."""
@@ -129,6 +145,10 @@ class Assistant:
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
             return Reply([screens.show_node(turn, node_id)])
+        form = self._forms.get(turn.conversation.screen)
+        answered = form(turn, text) if form else None
+        if answered is not None:
+            return answered
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
         return consult.ask(turn, text)

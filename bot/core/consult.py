@@ -10,6 +10,7 @@ from bot.core.messages import Button, Outbound, Reply
 from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
+from bot.lectures.catalogue import suggestion_rows as lecture_suggestions
 
 NODE = "consult"
 QUESTIONS_PER_PAGE = 8
@@ -157,6 +158,7 @@ def answer_screen(turn: Turn, node: MenuNode, entry: Entry, note: str = "") -> O
     rows.append([Button(turn.t("view_law"), f"law:{entry.key}")])
     for related in turn.assistant.retriever.related(entry, limit=2):
         rows.append([Button(label(turn.t("related_prefix") + related.question[turn.lang]), f"kb:{related.key}")])
+    rows += lecture_suggestions(turn, entry.topic)
     rows.append([Button(turn.t("ask_staff"), go("human"))])
     text = answer_text(turn, entry)
     if note:

@@ -9,6 +9,8 @@ from bot.core.content import MenuNode, pick
 from bot.core.messages import Outbound
 from bot.core.stations import Station, describe_hours
 from bot.core.turn import Turn
+from bot.lectures import catalogue as lectures
+from bot.lectures import request_form as lecture_request_form
 
 Screen = Callable[[Turn, MenuNode, str], Outbound]
 
@@ -93,7 +95,10 @@ def station_card(turn: Turn, station: Station) -> str:
 
 
 def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    return turn.screen(node, turn.t("my_records_empty"))
+    lecture_text, lecture_rows = lectures.records_section(turn)
+    if not lecture_text:
+        return turn.screen(node, turn.t("my_records_empty"))
+    return turn.screen(node, lecture_text, rows=lecture_rows)
 
 
 def cancel(turn: Turn, node: MenuNode, arg: str) -> Outbound:
@@ -122,5 +127,7 @@ SCREENS: dict[str, Screen] = {
     "language": language,
     "station_list": station_list,
     "my_records": my_records,
+    "lectures": lectures.catalogue_screen,
+    "lecture_request": lecture_request_form.request_screen,
     "cancel": cancel,
 }

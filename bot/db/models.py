@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -107,3 +120,108 @@ class QuestionCount(Base):
     asked: Mapped[int] = mapped_column(default=0)
     helpful: Mapped[int] = mapped_column(default=0)
     unhelpful: Mapped[int] = mapped_column(default=0)
+
+
+class Lecture(Base):
+    """A micro-lecture (法治微讲堂): at a station, in a community or company, or online."""
+
+    __tablename__ = "lectures"
+    # The database refuses an overbooked lecture even if a bug slipped past the conditional update.
+    __table_args__ = (CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="ck_lectures_seats"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(24))
+    speaker: Mapped[str] = mapped_column(String(100), default="")
+    town: Mapped[str | None] = mapped_column(String(24))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    place_en: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column()
+    capacity: Mapped[int] = mapped_column()
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class LectureBooking(Base):
+    """A resident's seats at a lecture (booked), their place on its waitlist (waiting), or a cancelled one."""
+
+    __tablename__ = "lecture_bookings"
+    __table_args__ = (
+        UniqueConstraint("lecture_id", "user_id", name="uq_lecture_bookings_lecture_user"),
+        Index("ix_lecture_bookings_queue", "lecture_id", "status", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lecture_id: Mapped[int] = mapped_column(ForeignKey("lectures.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seats: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime] = mapped_column()
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    promoted: Mapped[bool] = mapped_column(default=False)
+
+    lecture: Mapped[Lecture] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class LectureReminder(Base):
+    """A reminder due some minutes before a booked lecture; fired once, by whichever process claims it."""
+
+    __tablename__ = "lecture_reminders"
+    __table_args__ = (UniqueConstraint("booking_id", "minutes_before", name="uq_lecture_reminders_booking_minutes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("lecture_bookings.id", ondelete="CASCADE"))
+    minutes_before: Mapped[int] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    fired_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+    booking: Mapped[LectureBooking] = relationship()
+
+
+class LectureRequest(Base):
+    """A community's or company's request for a lecture made for them (定制化)."""
+
+    __tablename__ = "lecture_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(24), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation: Mapped[str] = mapped_column(String(100))
+    audience_size: Mapped[int] = mapped_column()
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    preferred_dates: Mapped[str] = mapped_column(String(200))
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    lecture_id: Mapped[int | None] = mapped_column(ForeignKey("lectures.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column()
+    scheduled_at: Mapped[datetime | None] = mapped_column()
+
+
+class Notification(Base):
+    """A message for a user that answers nobody's update: written with the change that causes it, sent once."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_pending", "sent_at", "failed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column()
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    failed_at: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(200))

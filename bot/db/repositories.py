@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, QuestionCount, User
+from bot.lectures.repository import LectureRepositories
+from bot.notifications.repository import NotificationRepository
 
 
 class UserRepository:
@@ -23,7 +25,9 @@ class UserRepository:
             .where(User.channel == channel, User.external_id == external_id)
         )
         if lock:
-            query = query.with_for_update(of=User)
+            # FOR NO KEY UPDATE: it serialises one user's updates, yet lets other transactions insert rows that
+            # reference the user (a notification, a waitlist promotion) without waiting for, or deadlocking with, them.
+            query = query.with_for_update(of=User, key_share=True)
         return self.session.scalar(query)
 
     def find_or_create(self, channel: str, external_id: str, chat_id: str, language: str) -> User:
@@ -136,3 +140,5 @@ class Repositories:
         self.updates = UpdateRepository(session)
         self.messages = MessageRepository(session)
         self.question_counts = QuestionCountRepository(session)
+        self.lectures = LectureRepositories(session)
+        self.notifications = NotificationRepository(session)

@@ -14,18 +14,27 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.core.assistant import Assistant
 from bot.core.content import pick
+from bot.lectures import reminders as lecture_reminders
+from bot.lectures.context import LectureContext
+from bot.lectures.startup import start_up as start_lectures
+from bot.notifications.outbox import Outbox
 from bot.settings import Settings
 from bot.telegram_channel import handlers
 from bot.telegram_channel.handlers import BotServices
+from bot.telegram_channel.notifications import NotificationCourier
 from bot.telegram_channel.ordering import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 PURGE_INTERVAL = timedelta(hours=6)
+FORGET_SENT_INTERVAL = timedelta(days=1)
+DELIVER_NOTIFICATIONS = "deliver_notifications"
+FIRE_LECTURE_REMINDERS = "fire_lecture_reminders"
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:
@@ -34,6 +43,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     api = settings.telegram_api_url
     limits = settings.rate_limit
+    outbox = Outbox(assistant.sessions, assistant.clock, settings.notifications, handlers.CHANNEL)
+    courier = NotificationCourier(outbox)
 
     async def post_init(application: Application) -> None:
         application.bot_data.assistant = assistant
@@ -45,8 +56,19 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
         application.job_queue.run_repeating(
             purge_expired_conversations, interval=PURGE_INTERVAL, first=60, name="purge_expired_conversations"
         )
+        # Reminder rows are checked before the first update is handled: none lost while the bot was down.
+        await application.bot_data.run_domain(start_lectures, assistant)
+        outbox.watch()
+        jobs = application.job_queue
+        poll = settings.notifications.poll_seconds
+        jobs.run_repeating(courier.deliver_pending, interval=poll, first=poll, name=DELIVER_NOTIFICATIONS)
+        jobs.run_repeating(fire_lecture_reminders, interval=settings.lectures.reminder_check_seconds, first=1,
+                           name=FIRE_LECTURE_REMINDERS, data=courier)
+        jobs.run_repeating(courier.forget_sent, interval=FORGET_SENT_INTERVAL, first=3600,
+                           name="forget_sent_notifications")
 
     async def post_shutdown(application: Application) -> None:
+        outbox.close()
         if application.bot_data.database_workers is not None:
             application.bot_data.database_workers.shutdown(wait=True)
         assistant.close()
@@ -76,6 +98,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
     application.add_handler(MessageHandler(filters.LOCATION, handlers.share_location))
     application.add_handler(MessageHandler(filters.TEXT, handlers.read_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, handlers.refuse_media))
+    # A later group runs after the update's own handler: notifications its transaction wrote go out at once.
+    application.add_handler(TypeHandler(Update, courier.after_update), group=1)
     application.add_error_handler(handlers.report_error)
     return application
 
@@ -91,6 +115,16 @@ async def publish_commands(application: Application, assistant: Assistant) -> No
 async def purge_expired_conversations(context: handlers.Context) -> None:
     messages, updates = await context.bot_data.run_domain(context.bot_data.assistant.purge_expired)
     log.info("purged %d expired messages and %d dedupe records", messages, updates)
+
+
+async def fire_lecture_reminders(context: handlers.Context) -> None:
+    """Turn due lecture reminders into notifications, then send them."""
+    assistant = context.bot_data.assistant
+    fired = await context.bot_data.run_domain(
+        lecture_reminders.fire_due, assistant.sessions, LectureContext.of(assistant), assistant.clock
+    )
+    if fired:
+        await context.job.data.deliver_pending(context)
 
 
 def run(settings: Settings, assistant: Assistant, webhook: bool = False) -> None:

@@ -1,0 +1,146 @@
+"""The outbox table: a notification is written with the change that causes it and claimed before it is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.core.messages import Attachment, Button, Outbound
+from bot.db.models import Conversation, Notification, User
+
+# Set on the session when a notification is written, so a committed transaction can wake the sender.
+ADDED = "notifications.added"
+
+_table = Notification.__table__
+
+
+@dataclass(frozen=True)
+class PendingNotification:
+    """A claimed notification, ready for its channel to send."""
+
+    id: int
+    user_id: int
+    chat_id: str
+    message: Outbound
+
+
+def encode_buttons(rows: list[list[Button]]) -> list[list[dict[str, str]]]:
+    return [[{"label": button.label, "data": button.data} for button in row] for row in rows]
+
+
+def decode_buttons(rows: list[list[dict[str, str]]]) -> list[list[Button]]:
+    return [[Button(button["label"], button["data"]) for button in row] for row in rows or []]
+
+
+class NotificationRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, user_id: int, message: Outbound, at: datetime) -> Notification:
+        """Queue a message for a user; it is sent after this transaction commits."""
+        attachment = message.attachment
+        row = Notification(
+            user_id=user_id,
+            text=message.text,
+            buttons=encode_buttons(message.buttons),
+            attachment_name=attachment.filename if attachment else None,
+            attachment_type=attachment.mime_type if attachment else None,
+            attachment_content=attachment.content if attachment else None,
+            created_at=at,
+            attempts=0,
+        )
+        self.session.add(row)
+        self.session.info[ADDED] = True
+        return row
+
+    def claim(
+        self, channel: str, worker: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[PendingNotification]:
+        """Mark up to `limit` unsent notifications for the channel's users as ours, in one statement.
+
+        A row is claimable when nobody holds it, or when its claim is older than the lease (the claimer died).
+        On PostgreSQL, rows another process is claiming are skipped rather than waited for; the outer WHERE
+        repeats the conditions, so a row claimed meanwhile is never claimed twice.
+        """
+        claimable = and_(
+            _table.c.sent_at.is_(None),
+            _table.c.failed_at.is_(None),
+            or_(_table.c.claimed_at.is_(None), _table.c.claimed_at < now - lease),
+        )
+        candidates = (
+            select(_table.c.id)
+            .join(User.__table__, User.id == _table.c.user_id)
+            .where(claimable, User.channel == channel)
+            .order_by(_table.c.id)
+            .limit(limit)
+            .with_for_update(of=_table, skip_locked=True)
+        )
+        statement = (
+            update(_table)
+            .where(_table.c.id.in_(candidates), claimable)
+            .values(claimed_by=worker, claimed_at=now)
+            .returning(_table.c.id)
+        )
+        ids = list(self.session.execute(statement).scalars())
+        if not ids:
+            return []
+        rows = self.session.execute(
+            select(Notification, Conversation.chat_id)
+            .join(Conversation, Conversation.user_id == Notification.user_id)
+            .where(Notification.id.in_(ids))
+            .order_by(Notification.id)
+        )
+        return [PendingNotification(row.id, row.user_id, chat_id, _outbound(row)) for row, chat_id in rows]
+
+    def mark_sent(self, notification_id: int, worker: str, now: datetime) -> bool:
+        """Record the send; False when our claim had lapsed and another process took the row over."""
+        statement = (
+            update(_table)
+            .where(_table.c.id == notification_id, _table.c.claimed_by == worker, _table.c.sent_at.is_(None))
+            .values(sent_at=now, attempts=_table.c.attempts + 1)
+        )
+        return bool(self.session.execute(statement).rowcount)
+
+    def release(self, notification_id: int, worker: str, error: str, now: datetime, max_attempts: int) -> None:
+        """Give the row back for a later try, or give up on it after max_attempts."""
+        attempts = _table.c.attempts + 1
+        statement = (
+            update(_table)
+            .where(_table.c.id == notification_id, _table.c.claimed_by == worker, _table.c.sent_at.is_(None))
+            .values(
+                claimed_by=None,
+                claimed_at=None,
+                attempts=attempts,
+                error=error[:200],
+                failed_at=case((attempts >= max_attempts, now), else_=None),
+            )
+        )
+        self.session.execute(statement)
+
+    def give_up(self, notification_id: int, worker: str, error: str, now: datetime) -> None:
+        """Never try this one again (the user blocked the bot, or the chat is gone)."""
+        statement = (
+            update(_table)
+            .where(_table.c.id == notification_id, _table.c.claimed_by == worker, _table.c.sent_at.is_(None))
+            .values(failed_at=now, error=error[:200], attempts=_table.c.attempts + 1)
+        )
+        self.session.execute(statement)
+
+    def for_user(self, user_id: int) -> list[Notification]:
+        query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)
+        return list(self.session.scalars(query))
+
+    def forget_sent_before(self, cutoff: datetime) -> int:
+        """Delete notifications delivered, or given up on, before the cutoff."""
+        done_before = or_(_table.c.sent_at < cutoff, _table.c.failed_at < cutoff)
+        return self.session.execute(delete(_table).where(done_before)).rowcount or 0
+
+
+def _outbound(row: Notification) -> Outbound:
+    attachment = None
+    if row.attachment_name and row.attachment_content is not None:
+        attachment = Attachment(row.attachment_name, row.attachment_content, row.attachment_type or "")
+    return Outbound(row.text, decode_buttons(row.buttons), attachment=attachment)

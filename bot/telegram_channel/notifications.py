@@ -1,0 +1,76 @@
+"""Send the notifications outbox through Telegram: every few seconds, and right after an update that wrote some."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.core.messages import Outbound
+from bot.notifications.outbox import Outbox
+from bot.notifications.repository import PendingNotification
+from bot.telegram_channel.handlers import Context, split_text
+from bot.telegram_channel.render import keyboard
+
+log = logging.getLogger(__name__)
+
+
+class NotificationCourier:
+    """Claims this channel's pending notifications and sends each once; one delivery run at a time per process."""
+
+    def __init__(self, outbox: Outbox):
+        self.outbox = outbox
+        self._running = asyncio.Lock()
+
+    async def deliver_pending(self, context: Context) -> int:
+        """Send every notification there is to send; return how many went out."""
+        services, sent = context.bot_data, 0
+        async with self._running:
+            while True:
+                batch = await services.run_domain(self.outbox.claim)
+                for pending in batch:
+                    sent += await self._send(context.bot, services, pending)
+                if len(batch) < self.outbox.config.batch_size:
+                    return sent
+
+    async def after_update(self, update: object, context: Context) -> None:
+        """Deliver at once what this process's last transactions wrote, without holding up the chat's next update."""
+        if self.outbox.take_news():
+            # No update attached: a failed delivery to someone else is no error of this user's.
+            context.application.create_task(self.deliver_pending(context))
+
+    async def forget_sent(self, context: Context) -> None:
+        forgotten = await context.bot_data.run_domain(self.outbox.forget_sent)
+        log.info("forgot %d delivered notifications", forgotten)
+
+    async def _send(self, bot: Bot, services, pending: PendingNotification) -> int:
+        try:
+            await send_outbound(bot, int(pending.chat_id), pending.message)
+        except (Forbidden, BadRequest) as error:
+            # Blocked by the user, or a chat that is gone: trying again would not help.
+            log.warning("notification %s to user %s dropped: %s", pending.id, pending.user_id, error.message)
+            await services.run_domain(self.outbox.failed, pending.id, error.message)
+            return 0
+        except TelegramError as error:
+            log.info("notification %s will be retried: %s", pending.id, error.message)
+            await services.run_domain(self.outbox.retry_later, pending.id, error.message)
+            return 0
+        if not await services.run_domain(self.outbox.sent, pending.id):
+            log.warning("notification %s was sent after its claim lapsed", pending.id)
+        return 1
+
+
+async def send_outbound(bot: Bot, chat_id: int, outbound: Outbound) -> None:
+    """Send one message that answers no update: long text in parts, a file with its caption and buttons."""
+    *leading, last = split_text(outbound.text)
+    for part in leading:
+        await bot.send_message(chat_id, part)
+    markup = keyboard(Outbound(last, outbound.buttons))
+    attachment = outbound.attachment
+    if attachment is not None:
+        await bot.send_document(chat_id, attachment.content, filename=attachment.filename, caption=last or None,
+                                reply_markup=markup)
+    else:
+        await bot.send_message(chat_id, last, reply_markup=markup)
