@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 
+from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
 from bot.settings import get_settings
 
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--epochs", type=int, help="override DIET's epochs (for quick checks)")
     train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
     add_lectures_parser(commands)
+    add_handoff_parsers(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -74,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.lectures.commands import run_lectures_command
 
         return run_lectures_command(args, settings)
+    if command in ("staff", "tickets"):
+        from bot.handoff.commands import run as run_handoff_command
+
+        return run_handoff_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)

@@ -97,6 +97,32 @@ class NotificationsConfig(BaseModel):
     keep_sent_days: int = 30
 
 
+class EscalationStep(BaseModel):
+    """One rung of the whistle's ladder: who is told, and how many minutes after the previous rung."""
+
+    to: Literal["group", "supervisor", "duty"]
+    after_minutes: float = Field(10, gt=0)
+
+
+class HandoffConfig(BaseModel):
+    """转人工: the response window (吹哨报到), its escalation ladder, holidays and the duty desk."""
+
+    window_minutes: float = Field(10, gt=0)
+    urgent_window_minutes: float = Field(3, gt=0)
+    escalation: list[EscalationStep] = [
+        EscalationStep(to="group", after_minutes=10),
+        EscalationStep(to="supervisor", after_minutes=5),
+        EscalationStep(to="duty", after_minutes=5),
+    ]
+    urgent_words_file: Path = Path("knowledge/urgent_words.yml")
+    duty_chat_id: str = ""
+    show_staff_name: bool = True
+    whistle_check_seconds: float = 20
+    expected_minutes_per_ticket: float = 10
+    summary_messages: int = Field(5, ge=0, le=20)
+    holidays: list[str] = []
+
+
 class Settings(BaseSettings):
     """Everything the bot is configured with."""
 
@@ -116,6 +142,7 @@ class Settings(BaseSettings):
     hot_questions: HotQuestionsConfig = HotQuestionsConfig()
     lectures: LecturesConfig = LecturesConfig()
     notifications: NotificationsConfig = NotificationsConfig()
+    handoff: HandoffConfig = HandoffConfig()
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")
     nlu_dir: Path = Path("nlu")
@@ -145,6 +172,7 @@ class Settings(BaseSettings):
         self.menus_dir = self.config_dir / self.menus_dir
         self.knowledge_dir = self.config_dir / self.knowledge_dir
         self.nlu_dir = self.config_dir / self.nlu_dir
+        self.handoff.urgent_words_file = self.config_dir / self.handoff.urgent_words_file
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):
             relative = self.database_url[len(prefix):]

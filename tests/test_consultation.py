@@ -69,7 +69,7 @@ def test_nonsense_is_answered_honestly_and_twice_offers_staff(assistant):
     assert "不想乱说" in resident.text or "只能回答法律方面" in resident.text
     assert resident.labels()[0] == "🙋 转人工"
     resident.say("呜啦啦 噼里啪啦 叮叮当当")
-    assert "建议直接转人工" in resident.text
+    assert "已为您直接转人工" in resident.text and "工单号 #" in resident.text
 
 
 def test_out_of_scope_question_says_what_the_bot_can_do(assistant):

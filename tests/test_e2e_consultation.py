@@ -43,13 +43,13 @@ def test_vague_question_then_pick_from_did_you_mean(live):
     assert answer["text"].startswith("❓ ")
 
 
-def test_two_misses_in_a_row_reach_the_staff_offer(live):
+def test_two_misses_in_a_row_open_a_ticket(live):
     server = live.server
     resident = server.private_user(8003)
     first = resident.ask("啊吧啊吧 嘀嘀嗒嗒")
     assert labels(server, first)[0] == "🙋 转人工"
     second = resident.ask("呜啦啦啦 噼里啪啦")
-    assert "建议直接转人工" in second["text"]
+    assert "已为您直接转人工" in second["text"] and "工单号 #" in second["text"]
 
 
 def test_long_text_is_split_at_line_breaks():

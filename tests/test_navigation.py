@@ -113,9 +113,9 @@ def test_withdrawing_consent_forgets_the_station(assistant):
 def test_unbuilt_services_say_politely_they_are_coming(assistant):
     resident = Resident(assistant)
     resident.command("menu")
-    resident.press("转人工")
+    resident.press("法律援助")
     assert "正在建设中" in resident.text and "12348" in resident.text
-    assert "🙋" not in resident.text
+    assert "🟢" not in resident.text
 
 
 def test_cancel_returns_home_from_anywhere(assistant):

@@ -18,6 +18,8 @@ from bot.core.messages import Inbound, InboundKind, Outbound, Reply
 from bot.core.stations import StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
+from bot.handoff import tickets as handoff
+from bot.handoff.notices import RATE_VERB
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.retrieval import Retriever
 from bot.lectures import actions as lecture_actions
@@ -72,6 +74,7 @@ class Assistant:
             "up": lambda turn, key: self._rate(turn, key, helpful=True),
             "down": lambda turn, key: self._rate(turn, key, helpful=False),
             **lecture_actions.VERBS,
+            RATE_VERB: handoff.rate,
         }
         # Screens that read typed answers (forms): the handler returns None when no form is in progress.
         self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
@@ -109,6 +112,10 @@ class Assistant:
             return reply
 
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
+        # While staff have the conversation the bot is silent and relays; a ticket's rating comment is taken here too.
+        handed_over = handoff.intercept(turn, inbound)
+        if handed_over is not None:
+            return handed_over
         kind = inbound.kind
         if kind is InboundKind.COMMAND:
             node = self.content.menu.by_command.get(inbound.command)
@@ -151,6 +158,8 @@ class Assistant:
             return answered
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
+        if handoff.context(turn).is_urgent(text):
+            return Reply([handoff.open_ticket(turn, "urgent", text)])
         return consult.ask(turn, text)
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:

@@ -47,6 +47,7 @@ def ask(turn: Turn, text: str) -> Reply:
         current = assistant.current_screen(turn)
         return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)])
     topic = meaning.topic or "other"
+    turn.conversation.data = {**turn.conversation.data, "last_topic": topic}
     matches = assistant.retriever.search(text, dict(meaning.topics), limit=3)
     best = matches[0] if matches else None
     if meaning.intent in SERVICE_INTENTS and sure:
@@ -56,7 +57,8 @@ def ask(turn: Turn, text: str) -> Reply:
             answer = open_entry(turn, best.entry)
             answer.buttons.insert(0, [turn.node_button(service)])
             return Reply([answer])
-        outbound = screens.show_node(turn, service)
+        # A request for a person opens a ticket at once; the arg tells staff how it was opened.
+        outbound = screens.show_node(turn, service, "nlu" if service == "human" else "")
         node = assistant.content.menu.nodes[service]
         outbound.text = f"{turn.t('intent_redirect', service=turn.plain_label(node))}\n\n{outbound.text}"
         return Reply([outbound])
@@ -106,10 +108,14 @@ def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> Outbound:
     from bot.core import screens
 
     misses = record_miss(turn, topic if not out_of_scope else "other")
-    outbound = screens.show_node(turn, NODE)
     opening = turn.t("out_of_scope_reply" if out_of_scope else "nothing_fits").strip()
     if misses >= MISSES_BEFORE_STAFF:
-        opening = f"{opening}\n\n{turn.t('offer_staff_after_misses').strip()}"
+        # Two misses in a row: a person takes over instead of a third guess.
+        turn.conversation.data = {**turn.conversation.data, "misses": 0}
+        ticket = screens.show_node(turn, "human", "misses")
+        ticket.text = f"{opening}\n\n{turn.t('offer_staff_after_misses').strip()}\n\n{ticket.text}"
+        return ticket
+    outbound = screens.show_node(turn, NODE)
     outbound.text = opening
     outbound.buttons.insert(0, [Button(turn.t("ask_staff"), go("human"))])
     return outbound

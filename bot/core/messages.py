@@ -32,6 +32,7 @@ class Inbound:
     update_key: str | None = None
     language_hint: str | None = None
     private_chat: bool = True
+    message_id: int | None = None  # the channel's id of the message, so a handoff can relay (copy) it
 
 
 @dataclass(frozen=True)

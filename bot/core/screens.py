@@ -9,6 +9,7 @@ from bot.core.content import MenuNode, pick
 from bot.core.messages import Outbound
 from bot.core.stations import Station, describe_hours
 from bot.core.turn import Turn
+from bot.handoff import tickets as handoff_tickets
 from bot.lectures import catalogue as lectures
 from bot.lectures import request_form as lecture_request_form
 
@@ -130,4 +131,5 @@ SCREENS: dict[str, Screen] = {
     "lectures": lectures.catalogue_screen,
     "lecture_request": lecture_request_form.request_screen,
     "cancel": cancel,
+    "handoff": handoff_tickets.handoff_screen,
 }

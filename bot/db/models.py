@@ -225,3 +225,95 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     failed_at: Mapped[datetime | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(String(200))
+    # A relay: copy this channel message (chat, message id) instead of sending the text; thread_id picks a forum topic.
+    copy_chat_id: Mapped[str | None] = mapped_column(String(64))
+    copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class StaffMember(Base):
+    """A member of staff who may see and act on tickets: an officer, mediator, lawyer or supervisor of a station."""
+
+    __tablename__ = "staff_members"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_staff_members_channel_external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    station_id: Mapped[str | None] = mapped_column(String(24))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class StaffGroup(Base):
+    """A staff group chat: a station's own, or the district's (no station). Notifications reach it as a recipient row."""
+
+    __tablename__ = "staff_groups"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", name="uq_staff_groups_channel_chat"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    station_id: Mapped[str | None] = mapped_column(String(24), unique=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class Ticket(Base):
+    """A resident's request for a person: open until one member of staff claims it, then relayed until closed."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_queue", "status", "priority", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[str | None] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    priority: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("staff_groups.id", ondelete="SET NULL"))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime] = mapped_column()
+    window_ends_at: Mapped[datetime] = mapped_column()
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    first_reply_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    rating: Mapped[int | None] = mapped_column()
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+
+    staff: Mapped[StaffMember | None] = relationship()
+    user: Mapped[User] = relationship()
+    group: Mapped[StaffGroup | None] = relationship()
+
+
+class TicketEvent(Base):
+    """The audit log: every step of a ticket and every staff action on it, refused ones included."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column()
+
+
+class WhistleTimer(Base):
+    """One step of a ticket's escalation ladder, due at a time; fired once by whichever process claims it."""
+
+    __tablename__ = "whistle_timers"
+    __table_args__ = (UniqueConstraint("ticket_id", "step", name="uq_whistle_timers_ticket_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    step: Mapped[int] = mapped_column()
+    target: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    fired_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(16))

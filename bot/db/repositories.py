@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, QuestionCount, User
+from bot.handoff.repository import HandoffRepositories
 from bot.lectures.repository import LectureRepositories
 from bot.notifications.repository import NotificationRepository
 
@@ -142,3 +143,4 @@ class Repositories:
         self.question_counts = QuestionCountRepository(session)
         self.lectures = LectureRepositories(session)
         self.notifications = NotificationRepository(session)
+        self.handoff = HandoffRepositories(session)

@@ -25,6 +25,8 @@ class PendingNotification:
     user_id: int
     chat_id: str
     message: Outbound
+    thread_id: int | None = None
+    copy_from: tuple[str, int] | None = None
 
 
 def encode_buttons(rows: list[list[Button]]) -> list[list[dict[str, str]]]:
@@ -39,8 +41,12 @@ class NotificationRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, user_id: int, message: Outbound, at: datetime) -> Notification:
-        """Queue a message for a user; it is sent after this transaction commits."""
+    def add(self, user_id: int, message: Outbound, at: datetime, *, thread_id: int | None = None,
+            copy_from: tuple[str, int] | None = None) -> Notification:
+        """Queue a message for a user; it is sent after this transaction commits.
+
+        `thread_id` sends it into a forum topic; `copy_from` (chat, message id) relays that message instead of the text.
+        """
         attachment = message.attachment
         row = Notification(
             user_id=user_id,
@@ -51,6 +57,9 @@ class NotificationRepository:
             attachment_content=attachment.content if attachment else None,
             created_at=at,
             attempts=0,
+            thread_id=thread_id,
+            copy_chat_id=copy_from[0] if copy_from else None,
+            copy_message_id=copy_from[1] if copy_from else None,
         )
         self.session.add(row)
         self.session.info[ADDED] = True
@@ -93,7 +102,11 @@ class NotificationRepository:
             .where(Notification.id.in_(ids))
             .order_by(Notification.id)
         )
-        return [PendingNotification(row.id, row.user_id, chat_id, _outbound(row)) for row, chat_id in rows]
+        return [
+            PendingNotification(row.id, row.user_id, chat_id, _outbound(row), row.thread_id,
+                                (row.copy_chat_id, row.copy_message_id) if row.copy_chat_id else None)
+            for row, chat_id in rows
+        ]
 
     def mark_sent(self, notification_id: int, worker: str, now: datetime) -> bool:
         """Record the send; False when our claim had lapsed and another process took the row over."""

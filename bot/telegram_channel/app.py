@@ -20,6 +20,9 @@ from telegram.ext import (
 
 from bot.core.assistant import Assistant
 from bot.core.content import pick
+from bot.handoff import whistle
+from bot.handoff.context import HandoffContext
+from bot.handoff.desk import StaffDesk
 from bot.lectures import reminders as lecture_reminders
 from bot.lectures.context import LectureContext
 from bot.lectures.startup import start_up as start_lectures
@@ -35,6 +38,7 @@ PURGE_INTERVAL = timedelta(hours=6)
 FORGET_SENT_INTERVAL = timedelta(days=1)
 DELIVER_NOTIFICATIONS = "deliver_notifications"
 FIRE_LECTURE_REMINDERS = "fire_lecture_reminders"
+FIRE_WHISTLES = "fire_whistles"
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:
@@ -48,6 +52,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
 
     async def post_init(application: Application) -> None:
         application.bot_data.assistant = assistant
+        application.bot_data.desk = StaffDesk(assistant.sessions, HandoffContext.of(assistant), assistant.clock)
         # SQLite takes one writer at a time, so more threads would only queue on its lock.
         workers = 1 if settings.database_url.startswith("sqlite") else settings.concurrent_updates
         application.bot_data.database_workers = ThreadPoolExecutor(workers, thread_name_prefix="domain")
@@ -64,6 +69,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
         jobs.run_repeating(courier.deliver_pending, interval=poll, first=poll, name=DELIVER_NOTIFICATIONS)
         jobs.run_repeating(fire_lecture_reminders, interval=settings.lectures.reminder_check_seconds, first=1,
                            name=FIRE_LECTURE_REMINDERS, data=courier)
+        jobs.run_repeating(fire_whistles, interval=settings.handoff.whistle_check_seconds, first=1,
+                           name=FIRE_WHISTLES, data=courier)
         jobs.run_repeating(courier.forget_sent, interval=FORGET_SENT_INTERVAL, first=3600,
                            name="forget_sent_notifications")
 
@@ -119,10 +126,17 @@ async def purge_expired_conversations(context: handlers.Context) -> None:
 
 async def fire_lecture_reminders(context: handlers.Context) -> None:
     """Turn due lecture reminders into notifications, then send them."""
+    await _fire_then_deliver(context, lecture_reminders.fire_due, LectureContext)
+
+
+async def fire_whistles(context: handlers.Context) -> None:
+    """Whistle and escalate tickets nobody claimed within their window, then send the whistles."""
+    await _fire_then_deliver(context, whistle.fire_due, HandoffContext)
+
+
+async def _fire_then_deliver(context: handlers.Context, fire_due, feature_context) -> None:
     assistant = context.bot_data.assistant
-    fired = await context.bot_data.run_domain(
-        lecture_reminders.fire_due, assistant.sessions, LectureContext.of(assistant), assistant.clock
-    )
+    fired = await context.bot_data.run_domain(fire_due, assistant.sessions, feature_context.of(assistant), assistant.clock)
     if fired:
         await context.job.data.deliver_pending(context)
 

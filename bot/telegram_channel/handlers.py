@@ -14,6 +14,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.core.assistant import Assistant
 from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.handoff.desk import StaffDesk
 from bot.telegram_channel.render import keyboard
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class BotServices:
     """What every handler needs, held in bot_data instead of string keys."""
 
     assistant: Assistant | None = None
+    desk: StaffDesk | None = None
     database_workers: ThreadPoolExecutor | None = None
     extra: dict = field(default_factory=dict)
 
@@ -46,6 +48,7 @@ def inbound_from(update: Update, kind: InboundKind, **fields) -> Inbound:
         update_key=str(update.update_id),
         language_hint=user.language_code if user else None,
         private_chat=chat.type == ChatType.PRIVATE,
+        message_id=update.message.message_id if update.message else None,
         **fields,
     )
 
@@ -84,6 +87,10 @@ async def note_edit(update: Update, context: Context) -> None:
 
 async def respond(update: Update, context: Context, inbound: Inbound) -> None:
     """Run the domain off the event loop, then deliver its reply."""
+    from bot.telegram_channel.staff_desk import handle_if_desk_work
+
+    if await handle_if_desk_work(update, context, inbound):
+        return
     services = context.bot_data
     reply: Reply = await services.run_domain(services.assistant.handle, inbound)
     if not reply.handled:

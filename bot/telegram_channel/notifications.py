@@ -47,7 +47,12 @@ class NotificationCourier:
 
     async def _send(self, bot: Bot, services, pending: PendingNotification) -> int:
         try:
-            await send_outbound(bot, int(pending.chat_id), pending.message)
+            if pending.copy_from is not None:
+                from_chat, message_id = pending.copy_from
+                await bot.copy_message(int(pending.chat_id), int(from_chat), message_id,
+                                       message_thread_id=pending.thread_id)
+            else:
+                await send_outbound(bot, int(pending.chat_id), pending.message, pending.thread_id)
         except (Forbidden, BadRequest) as error:
             # Blocked by the user, or a chat that is gone: trying again would not help.
             log.warning("notification %s to user %s dropped: %s", pending.id, pending.user_id, error.message)
@@ -62,15 +67,15 @@ class NotificationCourier:
         return 1
 
 
-async def send_outbound(bot: Bot, chat_id: int, outbound: Outbound) -> None:
+async def send_outbound(bot: Bot, chat_id: int, outbound: Outbound, thread_id: int | None = None) -> None:
     """Send one message that answers no update: long text in parts, a file with its caption and buttons."""
     *leading, last = split_text(outbound.text)
     for part in leading:
-        await bot.send_message(chat_id, part)
+        await bot.send_message(chat_id, part, message_thread_id=thread_id)
     markup = keyboard(Outbound(last, outbound.buttons))
     attachment = outbound.attachment
     if attachment is not None:
         await bot.send_document(chat_id, attachment.content, filename=attachment.filename, caption=last or None,
-                                reply_markup=markup)
+                                reply_markup=markup, message_thread_id=thread_id)
     else:
-        await bot.send_message(chat_id, last, reply_markup=markup)
+        await bot.send_message(chat_id, last, reply_markup=markup, message_thread_id=thread_id)

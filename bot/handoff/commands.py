@@ -1,0 +1,117 @@
+"""`legalbot staff …` and `legalbot tickets stats`: who may act on tickets, where tickets are posted, how staff did."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.settings import Settings
+
+ROLES = ("officer", "mediator", "lawyer", "supervisor")
+CHANNEL = "telegram"
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    staff = commands.add_parser("staff", help="转人工: staff members and staff groups")
+    sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = sub.add_parser("add", help="register (or update) a member of staff")
+    add.add_argument("telegram_id")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--station", help="station id from config.yml; none for district-wide staff")
+    sub.add_parser("list", help="registered staff and staff groups")
+    remove = sub.add_parser("remove", help="stop a member of staff acting on tickets (the audit log keeps them)")
+    remove.add_argument("telegram_id")
+    group = sub.add_parser("set-group", help="the staff group chat new tickets are posted to")
+    group.add_argument("chat_id")
+    group.add_argument("--station", help="this station's own group; the district's group when left out")
+    tickets = commands.add_parser("tickets", help="转人工 tickets")
+    tickets_sub = tickets.add_subparsers(dest="tickets_command", required=True)
+    stats = tickets_sub.add_parser("stats", help="time to claim, time to first reply, share within the window, rating")
+    stats.add_argument("--month", required=True, help="YYYY-MM")
+
+
+def run(args: argparse.Namespace, settings: Settings,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+    from bot.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            if args.command == "tickets":
+                return print_stats(session, settings, args.month)
+            return run_staff(session, settings, args, clock())
+    finally:
+        engine.dispose()
+
+
+def run_staff(session: Session, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
+    from bot.db.models import StaffGroup, StaffMember
+    from bot.handoff.repository import HandoffRepositories
+
+    repos = HandoffRepositories(session)
+    stations = {station.id for station in settings.stations}
+    station = getattr(args, "station", None)
+    if station is not None and station not in stations:
+        print(f"unknown station {station!r}; see config.yml")
+        return 1
+    command = args.staff_command
+    if command == "add":
+        member = session.query(StaffMember).filter_by(channel=CHANNEL, external_id=args.telegram_id).one_or_none()
+        if member is None:
+            member = StaffMember(channel=CHANNEL, external_id=args.telegram_id, created_at=now)
+            session.add(member)
+        member.name, member.role, member.station_id, member.active = args.name, args.role, station, True
+        session.flush()
+        repos.tickets.log(None, "cli", "staff_added", now, detail=f"staff={member.id} role={args.role}",
+                          staff_id=member.id)
+        print(f"staff {member.id}: {member.name} ({member.role}, {member.station_id or 'district'})")
+        return 0
+    if command == "remove":
+        member = repos.staff.find(CHANNEL, args.telegram_id)
+        if member is None:
+            print(f"no active staff member {args.telegram_id}")
+            return 1
+        member.active = False
+        repos.tickets.log(None, "cli", "staff_removed", now, detail=f"staff={member.id}", staff_id=member.id)
+        print(f"removed {member.name}")
+        return 0
+    if command == "set-group":
+        group = session.query(StaffGroup).filter_by(station_id=station).one_or_none() if station else \
+            session.query(StaffGroup).filter(StaffGroup.station_id.is_(None)).one_or_none()
+        existing = repos.groups.by_chat(CHANNEL, args.chat_id)
+        if existing is not None and existing is not group:
+            session.delete(existing)
+            session.flush()
+        if group is None:
+            group = StaffGroup(channel=CHANNEL, station_id=station, created_at=now, chat_id=args.chat_id,
+                               recipient_id=repos.recipient(CHANNEL, args.chat_id).id)
+            session.add(group)
+        group.chat_id, group.recipient_id = args.chat_id, repos.recipient(CHANNEL, args.chat_id).id
+        repos.tickets.log(None, "cli", "group_set", now, detail=f"chat={args.chat_id} station={station}")
+        print(f"staff group for {station or 'the district'}: {args.chat_id}")
+        return 0
+    for member in repos.staff.all():
+        state = "" if member.active else " (removed)"
+        print(f"{member.external_id}\t{member.name}\t{member.role}\t{member.station_id or 'district'}{state}")
+    for group in repos.groups.all():
+        print(f"group {group.chat_id}\t{group.station_id or 'district'}")
+    return 0
+
+
+def print_stats(session: Session, settings: Settings, month: str) -> int:
+    from bot.handoff.metrics import month_bounds, stats_by_station
+
+    try:
+        start, end = month_bounds(month, settings.timezone)
+    except ValueError:
+        print("--month must be YYYY-MM")
+        return 1
+    rows = stats_by_station(session, start, end)
+    print("station\ttickets\tclaimed\tin_window\tclaim_min\tfirst_reply_min\trating")
+    for row in rows:
+        print("\t".join(str(value) for value in row))
+    return 0

@@ -1,0 +1,85 @@
+"""What the handoff needs from the rest of the bot: settings, texts, stations, topic names and urgent words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.core.content import Content, Texts
+from bot.core.stations import StationDirectory, describe_hours
+from bot.lectures.context import topic_names
+from bot.settings import HandoffConfig, OpeningSpan, Settings
+
+if TYPE_CHECKING:
+    from bot.core.assistant import Assistant
+
+# Staff read the desk in Chinese: the bureau's working language.
+STAFF_LANG = "zh"
+
+
+@lru_cache(maxsize=4)
+def urgent_words(path: Path) -> tuple[str, ...]:
+    """The urgent words, read once, casefolded for matching."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(word.casefold() for word in data.get("urgent_words", []))
+
+
+@dataclass(frozen=True)
+class HandoffContext:
+    settings: Settings
+    texts: Texts
+    topics: dict[str, dict[str, str]]
+    stations: StationDirectory
+    home: str = "home"
+
+    @classmethod
+    def of(cls, assistant: Assistant) -> HandoffContext:
+        return cls(assistant.settings, assistant.content.texts, topic_names(assistant.settings.knowledge_dir),
+                   assistant.stations, assistant.content.menu.root)
+
+    @classmethod
+    def load(cls, settings: Settings) -> HandoffContext:
+        """For the command line: texts and stations, without the knowledge base or NLU."""
+        stations = StationDirectory(settings.stations, settings.office_hours)
+        content = Content.load(settings.menus_dir)
+        return cls(settings, content.texts, topic_names(settings.knowledge_dir), stations, content.menu.root)
+
+    @property
+    def config(self) -> HandoffConfig:
+        return self.settings.handoff
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def t(self, key: str, lang: str = STAFF_LANG, **values: Any) -> Any:
+        value = self.texts.get(key, lang, **values)
+        return value.strip() if isinstance(value, str) else value
+
+    def is_urgent(self, text: str) -> bool:
+        folded = (text or "").casefold()
+        return any(word in folded for word in urgent_words(self.config.urgent_words_file))
+
+    def hours_of(self, station_id: str | None) -> tuple[OpeningSpan, ...]:
+        station = self.stations.get(station_id)
+        return station.hours if station else tuple(self.settings.office_hours.get("default", []))
+
+    def describe_hours(self, station_id: str | None, lang: str) -> str:
+        return describe_hours(self.hours_of(station_id), self.texts, lang)
+
+    def station_name(self, station_id: str | None, lang: str = STAFF_LANG) -> str:
+        station = self.stations.get(station_id)
+        return station.name(lang) if station else self.settings.district.get(lang)
+
+    def topic_name(self, topic: str | None, lang: str = STAFF_LANG) -> str:
+        names = self.topics.get(topic or "other") or self.topics.get("other") or {"zh": "其他", "en": "other"}
+        return names["en" if lang == "en" else "zh"]
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)

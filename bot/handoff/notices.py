@@ -1,0 +1,106 @@
+"""Messages about a ticket to people other than the one acting, written to the notifications outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.callbacks import Action
+from bot.core.messages import Button, Outbound
+from bot.db.models import Ticket
+from bot.db.repositories import Repositories
+from bot.handoff.context import HandoffContext
+from bot.handoff.repository import CLAIMED, URGENT
+from bot.handoff.summary import mask_phones, phone_for
+
+CLAIM_VERB = "tk"
+RATE_VERB = "rate"
+
+
+def age_minutes(ticket: Ticket, now: datetime) -> int:
+    return int((now - ticket.opened_at).total_seconds() // 60)
+
+
+def urgent_mark(ctx: HandoffContext, ticket: Ticket) -> str:
+    return " " + ctx.t("desk_urgent_mark") if ticket.priority == URGENT else ""
+
+
+def card(ctx: HandoffContext, ticket: Ticket, now: datetime, reveal: bool = False) -> str:
+    """The ticket as staff see it. Phone numbers stay masked except in the claimer's own copy (`reveal`)."""
+    summary = ticket.summary or {}
+    claimed = reveal and ticket.status == CLAIMED
+    said = "\n".join(f"· {line if claimed else mask_phones(line)}" for line in summary.get("messages") or [])
+    said = said or ctx.t("desk_no_messages")
+    context = "\n".join(f"· {line}" for line in summary.get("context") or []) or "—"
+    return ctx.t(
+        "desk_ticket_card",
+        id=ticket.id,
+        urgent=urgent_mark(ctx, ticket),
+        station=ctx.station_name(ticket.station_id),
+        topic=ctx.topic_name(summary.get("topic")),
+        phone=phone_for(summary, claimed=claimed),
+        reason=ctx.t(f"desk_reason_{ticket.reason}"),
+        age=age_minutes(ticket, now),
+        messages=said,
+        context=context,
+    )
+
+
+def claim_button(ctx: HandoffContext, ticket: Ticket) -> list[list[Button]]:
+    return [[Button(ctx.t("desk_claim_button"), Action(CLAIM_VERB, str(ticket.id)).encode())]]
+
+
+def rating_buttons(ticket: Ticket) -> list[list[Button]]:
+    return [[Button("⭐" * score, Action(RATE_VERB, f"{ticket.id}.{score}").encode()) for score in range(1, 6)]]
+
+
+def _channel(ticket: Ticket) -> str:
+    return ticket.user.channel
+
+
+def post_new(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str | None = None) -> None:
+    """Post an open ticket with its claim button: to its staff group, else to each member of its station's staff."""
+    message = Outbound(text or card(ctx, ticket, now), claim_button(ctx, ticket))
+    if ticket.group is not None:
+        repos.notifications.add(ticket.group.recipient_id, message, now)
+    else:
+        for member in repos.handoff.staff.of_station(_channel(ticket), ticket.station_id):
+            repos.notifications.add(repos.handoff.recipient(member.channel, member.external_id).id, message, now)
+
+
+def to_duty(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str) -> bool:
+    """Tell the district duty desk; False when none is configured."""
+    chat = ctx.config.duty_chat_id
+    if not chat:
+        return False
+    recipient = repos.handoff.recipient(_channel(ticket), chat)
+    repos.notifications.add(recipient.id, Outbound(text, claim_button(ctx, ticket)), now)
+    return True
+
+
+def to_supervisors(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str) -> bool:
+    supervisors = repos.handoff.staff.supervisors(_channel(ticket), ticket.station_id)
+    for member in supervisors:
+        recipient = repos.handoff.recipient(member.channel, member.external_id)
+        repos.notifications.add(recipient.id, Outbound(text, claim_button(ctx, ticket)), now)
+    return bool(supervisors)
+
+
+def to_handler(repos: Repositories, ticket: Ticket, message: Outbound, now: datetime,
+               copy_from: tuple[str, int] | None = None) -> bool:
+    """Where the staff side of a conversation goes: the ticket's forum topic, else its claimer's private chat, else
+    its group. False when there is nobody to tell."""
+    if ticket.group is not None and ticket.thread_id is not None:
+        repos.notifications.add(ticket.group.recipient_id, message, now, thread_id=ticket.thread_id, copy_from=copy_from)
+    elif ticket.staff is not None:
+        recipient = repos.handoff.recipient(ticket.staff.channel, ticket.staff.external_id)
+        repos.notifications.add(recipient.id, message, now, copy_from=copy_from)
+    elif ticket.group is not None:
+        repos.notifications.add(ticket.group.recipient_id, message, now, copy_from=copy_from)
+    else:
+        return False
+    return True
+
+
+def to_resident(repos: Repositories, ticket: Ticket, message: Outbound, now: datetime,
+                copy_from: tuple[str, int] | None = None) -> None:
+    repos.notifications.add(ticket.user_id, message, now, copy_from=copy_from)

@@ -1,0 +1,87 @@
+"""The whistle (吹哨报到): each ticket's response window and escalation ladder, as timer rows fired once each."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import Ticket
+from bot.db.repositories import Repositories
+from bot.handoff import notices
+from bot.handoff.context import HandoffContext
+from bot.handoff.hours import is_open, next_opening
+from bot.handoff.repository import OPEN, URGENT
+
+log = logging.getLogger(__name__)
+BATCH = 100
+FIRED, SKIPPED = "fired", "skipped"
+
+
+def staffed_now(ctx: HandoffContext, station_id: str | None, now: datetime) -> bool:
+    return is_open(ctx.hours_of(station_id), ctx.config.holidays, ctx.local(now))
+
+
+def back_at(ctx: HandoffContext, station_id: str | None, now: datetime) -> datetime | None:
+    """When staff are next in (UTC); None when the station never opens."""
+    local = next_opening(ctx.hours_of(station_id), ctx.config.holidays, ctx.local(now))
+    return local.astimezone(timezone.utc) if local else None
+
+
+def schedule(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime) -> None:
+    """Start the ticket's window now (urgent tickets, or a station that is open) or when the station opens,
+    and lay its escalation ladder out as timer rows."""
+    config = ctx.config
+    urgent = ticket.priority == URGENT
+    start = now if urgent else (back_at(ctx, ticket.station_id, now) or now)
+    window = timedelta(minutes=config.urgent_window_minutes if urgent else config.window_minutes)
+    ticket.window_ends_at = start + window
+    due, at = [], ticket.window_ends_at
+    for index, step in enumerate(config.escalation or []):
+        if index:
+            at = at + timedelta(minutes=step.after_minutes)
+        due.append((step.to, at))
+    repos.handoff.whistles.schedule(ticket.id, due or [("group", at)])
+
+
+def fire_due(sessions: sessionmaker[Session], ctx: HandoffContext, clock: Callable[[], datetime]) -> int:
+    """Claim due timers and write their whistles in the same transaction; return how many whistled."""
+    fired = 0
+    while True:
+        now = clock()
+        with sessions() as session, session.begin():
+            repos = Repositories(session)
+            claimed = repos.handoff.whistles.claim_due(now, BATCH)
+            for timer in claimed:
+                ticket = repos.handoff.tickets.get(timer.ticket_id)
+                if ticket is None or ticket.status != OPEN:
+                    timer.outcome = SKIPPED
+                    continue
+                blow(ctx, repos, ticket, timer.step, timer.target, now)
+                timer.outcome = FIRED
+                fired += 1
+        if len(claimed) < BATCH:
+            return fired
+
+
+def blow(ctx: HandoffContext, repos: Repositories, ticket: Ticket, step: int, target: str, now: datetime) -> None:
+    """Whistle an unclaimed ticket to the rung's target; a rung with nobody configured whistles to the group."""
+    age = notices.age_minutes(ticket, now)
+    station = ctx.station_name(ticket.station_id)
+    if target == "group":
+        text = ctx.t("desk_whistle", id=ticket.id, urgent=notices.urgent_mark(ctx, ticket), age=age)
+    else:
+        text = ctx.t("desk_escalated", id=ticket.id, urgent=notices.urgent_mark(ctx, ticket), age=age,
+                     station=station, step=step + 1)
+    text = f"{text}\n\n{notices.card(ctx, ticket, now)}"
+    told = (
+        (target == "supervisor" and notices.to_supervisors(ctx, repos, ticket, now, text))
+        or (target == "duty" and notices.to_duty(ctx, repos, ticket, now, text))
+    )
+    if not told:
+        notices.post_new(ctx, repos, ticket, now, text)
+    repos.handoff.tickets.log(ticket.id, "whistle", "whistle" if target == "group" else "escalated", now,
+                              detail=f"step={step} target={target} age={age}")
+    log.info("ticket %s whistled (step %s, %s) after %s min", ticket.id, step, target, age)
