@@ -8,6 +8,7 @@ import os
 import sys
 
 from bot.handoff.commands import add_parsers as add_handoff_parsers
+from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
 from bot.settings import get_settings
 
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
     add_lectures_parser(commands)
     add_handoff_parsers(commands)
+    add_aid_parsers(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -80,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.handoff.commands import run as run_handoff_command
 
         return run_handoff_command(args, settings)
+    if command == "aid":
+        from bot.legal_aid.commands import run as run_aid_command
+
+        return run_aid_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)

@@ -9,6 +9,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.retrieval import Retriever
+from bot.legal_aid.context import book_for as legal_aid_rules
 from bot.nlu.embedded import EmbeddedClassifier, kb_examples, load_nlu_examples
 from bot.nlu.rasa_client import RasaClient
 from bot.nlu.service import NluService
@@ -27,6 +28,7 @@ def build_nlu(settings: Settings, knowledge: KnowledgeBase | Preloaded[Knowledge
     return NluService(train, rasa, nlu.retry_seconds).start()
 
 
+
 def build_assistant(
     settings: Settings,
     clock: Clock = utcnow,
@@ -42,6 +44,7 @@ def build_assistant(
     """
     if migrate:
         upgrade(settings.database_url)
+    legal_aid_rules(settings)  # a rule book with problems stops the bot here, not at a resident's application
     engine = make_engine(settings.database_url)
     loaded = Preloaded.ready(knowledge) if knowledge else Preloaded(
         lambda: KnowledgeBase.load(settings.knowledge_dir), "knowledge-base"

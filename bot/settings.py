@@ -123,6 +123,17 @@ class HandoffConfig(BaseModel):
     holidays: list[str] = []
 
 
+class LegalAidConfig(BaseModel):
+    """法律援助绿色通道: the eligibility rules and the evidence files an application may carry."""
+
+    rules_file: Path = Path("knowledge/legal_aid_rules.yml")
+    max_file_mb: float = Field(10, gt=0, le=20)  # Telegram lets bots download files up to 20 MB
+    max_files: int = Field(10, ge=1, le=50)
+    file_types: list[str] = ["image/jpeg", "image/png", "application/pdf", "application/msword",
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
+    file_type_names: str = "JPG, PNG, PDF, Word"
+
+
 class Settings(BaseSettings):
     """Everything the bot is configured with."""
 
@@ -143,6 +154,7 @@ class Settings(BaseSettings):
     lectures: LecturesConfig = LecturesConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     handoff: HandoffConfig = HandoffConfig()
+    legal_aid: LegalAidConfig = LegalAidConfig()
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")
     nlu_dir: Path = Path("nlu")

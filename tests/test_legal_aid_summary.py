@@ -24,7 +24,7 @@ from bot.legal_aid.summary import (
 from bot.legal_aid.wages import calculate_wages
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = Texts(yaml.safe_load((ROOT / "menus" / "legal_aid_texts.yml").read_text(encoding="utf-8")))
+TEXTS = Texts(yaml.safe_load((ROOT / "menus" / "texts.yml").read_text(encoding="utf-8")))
 STATUTES = StatuteTable(ROOT / "knowledge" / "laws")
 PERIOD = Period(date(2026, 3, 10), date(2026, 8, 31))
 

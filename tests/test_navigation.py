@@ -110,12 +110,11 @@ def test_withdrawing_consent_forgets_the_station(assistant):
         assert user.consent == "declined" and user.station_id is None
 
 
-def test_unbuilt_services_say_politely_they_are_coming(assistant):
+def test_legal_aid_asks_for_consent_before_starting_an_application(assistant):
     resident = Resident(assistant)
     resident.command("menu")
     resident.press("法律援助")
-    assert "正在建设中" in resident.text and "12348" in resident.text
-    assert "🟢" not in resident.text
+    assert "同意后才能开始" in resident.text and "10 MB" in resident.text
 
 
 def test_cancel_returns_home_from_anywhere(assistant):

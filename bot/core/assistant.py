@@ -22,6 +22,7 @@ from bot.handoff import tickets as handoff
 from bot.handoff.notices import RATE_VERB
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.retrieval import Retriever
+from bot.legal_aid import form as aid_form
 from bot.lectures import actions as lecture_actions
 from bot.lectures import request_form as lecture_request_form
 from bot.nlu.service import NluService
@@ -75,10 +76,12 @@ class Assistant:
             "down": lambda turn, key: self._rate(turn, key, helpful=False),
             **lecture_actions.VERBS,
             RATE_VERB: handoff.rate,
+            aid_form.VERB: aid_form.press,
         }
         # Screens that read typed answers (forms): the handler returns None when no form is in progress.
         self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
             lecture_request_form.NODE: lecture_request_form.take_text,
+            aid_form.NODE: aid_form.take_text,
         }
         self._labels = {
             _normalise_label(label): node.id
@@ -129,6 +132,8 @@ class Assistant:
         if kind is InboundKind.LOCATION and inbound.location is not None:
             return Reply([self._nearest_station(turn, inbound.location)])
         if kind is InboundKind.MEDIA:
+            if turn.conversation.screen == aid_form.NODE:
+                return aid_form.take_file(turn, inbound.file, inbound.file_content)
             return self._hint(turn, "text_expected")
         if kind is InboundKind.EDITED:
             return Reply([Outbound(turn.t("edited_ignored"))])
@@ -257,6 +262,17 @@ class Assistant:
         rows += [{**row, "direction": "out", "kind": "text", "text": m.text if keep_text else ""} for m in reply.messages]
         turn.repos.messages.add_all(rows)
 
+    def wants_file(self, inbound: Inbound) -> bool:
+        """Whether the channel should download the inbound's file: only for an application step that will keep it."""
+        if inbound.file is None or not inbound.private_chat:
+            return False
+        with self.sessions() as session:
+            repos = Repositories(session)
+            user = repos.users.find(inbound.channel, inbound.user_id)
+            if user is None or user.conversation is None or user.conversation.screen != aid_form.NODE:
+                return False
+            return aid_form.wants_file(Turn(self, repos, user, self.clock()), inbound.file) is None
+
     def close(self) -> None:
         """Release the database connections and the NLU client."""
         self.sessions.kw["bind"].dispose()
@@ -270,4 +286,5 @@ class Assistant:
             retention = timedelta(days=self.settings.privacy.conversation_retention_days)
             messages = repos.messages.delete_before(now - retention)
             updates = repos.updates.forget_before(now - timedelta(days=2))
+            repos.aid.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
         return messages, updates

@@ -17,6 +17,16 @@ class InboundKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file the user sent, as the channel describes it before anything is downloaded."""
+
+    file_id: str
+    mime_type: str
+    size: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Inbound:
     """Something a user did: a message, a command, a button press or a shared location."""
 
@@ -33,6 +43,8 @@ class Inbound:
     language_hint: str | None = None
     private_chat: bool = True
     message_id: int | None = None  # the channel's id of the message, so a handoff can relay (copy) it
+    file: FileRef | None = None  # a photo or document; its bytes are fetched only if the domain wants them
+    file_content: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from bot.core.messages import Outbound
 from bot.core.stations import Station, describe_hours
 from bot.core.turn import Turn
 from bot.handoff import tickets as handoff_tickets
+from bot.legal_aid import form as aid_form
 from bot.lectures import catalogue as lectures
 from bot.lectures import request_form as lecture_request_form
 
@@ -97,14 +98,19 @@ def station_card(turn: Turn, station: Station) -> str:
 
 def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     lecture_text, lecture_rows = lectures.records_section(turn)
-    if not lecture_text:
+    aid_text = aid_form.records_section(turn)
+    if not lecture_text and not aid_text:
         return turn.screen(node, turn.t("my_records_empty"))
-    return turn.screen(node, lecture_text, rows=lecture_rows)
+    text = "\n\n".join(part for part in (aid_text, lecture_text) if part)
+    return turn.screen(node, text, rows=lecture_rows)
 
 
 def cancel(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     """Drop whatever flow is in progress and go home."""
     turn.conversation.data = {}
+    draft = aid_form.current_draft(turn)
+    if draft is not None:  # an application in progress is abandoned, its evidence with it
+        turn.repos.aid.drop_draft(draft)
     home = show_node(turn, turn.assistant.content.menu.root)
     home.text = f"{turn.t('cancelled')}\n\n{home.text}"
     return home
@@ -132,4 +138,5 @@ SCREENS: dict[str, Screen] = {
     "lecture_request": lecture_request_form.request_screen,
     "cancel": cancel,
     "handoff": handoff_tickets.handoff_screen,
+    "aid": aid_form.aid_screen,
 }

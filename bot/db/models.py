@@ -317,3 +317,79 @@ class WhistleTimer(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
     fired_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class AidCounter(Base):
+    """The last legal-aid tracking sequence handed out in a year; read and bumped under a row lock."""
+
+    __tablename__ = "aid_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class AidDraft(Base):
+    """A legal-aid application in progress: one per user, resumable after a restart, purged when abandoned."""
+
+    __tablename__ = "aid_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    step: Mapped[str] = mapped_column(String(24))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AidApplication(Base):
+    """A submitted legal-aid application with its tracking number (FY-2026-000123)."""
+
+    __tablename__ = "aid_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(16), unique=True)
+    draft_id: Mapped[int] = mapped_column(unique=True)  # the draft it came from: a second submit of one draft fails
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[str | None] = mapped_column(String(24), index=True)
+    matter: Mapped[str] = mapped_column(String(24))
+    claim: Mapped[str] = mapped_column(String(24))
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    wage_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+
+class AidEvidence(Base):
+    """An evidence file: kept with the draft while it is written, then with the application."""
+
+    __tablename__ = "aid_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("aid_drafts.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aid_applications.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class AidStatusChange(Base):
+    """One step of an application's status history, with who made it and why."""
+
+    __tablename__ = "aid_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("aid_applications.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column()

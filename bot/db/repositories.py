@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, QuestionCount, User
 from bot.handoff.repository import HandoffRepositories
+from bot.legal_aid.repository import AidRepository
 from bot.lectures.repository import LectureRepositories
 from bot.notifications.repository import NotificationRepository
 
@@ -144,3 +145,4 @@ class Repositories:
         self.lectures = LectureRepositories(session)
         self.notifications = NotificationRepository(session)
         self.handoff = HandoffRepositories(session)
+        self.aid = AidRepository(session)

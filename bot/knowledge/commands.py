@@ -27,11 +27,14 @@ def run_kb_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def all_cited_laws(folder: Path) -> set[str]:
-    """Laws cited anywhere in the content: the knowledge base and the legal-aid eligibility rules."""
+    """Laws cited anywhere: the knowledge base, the legal-aid eligibility rules and the wage-claim summary."""
     from bot.legal_aid.eligibility import load_rule_book
+    from bot.legal_aid.summary import CHAIN_LIABILITY, LIMITATION
 
     rules = load_rule_book(folder / "legal_aid_rules.yml")
-    return cited_laws(load_entries(folder / "entries")) | {c.law for rule in rules.rules for c in rule.citations}
+    rule_laws = {c.law for rule in rules.rules for c in rule.citations}
+    summary_laws = {c.law for c in (LIMITATION, *CHAIN_LIABILITY)}
+    return cited_laws(load_entries(folder / "entries")) | rule_laws | summary_laws
 
 
 def check(settings: Settings) -> int:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from bot.legal_aid.numerals import DIGITS, read_number, read_small_integer
 
-# Each code has a re-ask text with an example, aid_error_<code>, in menus/legal_aid_texts.yml.
+# Each code has a re-ask text with an example, aid_error_<code>, in menus/texts.yml.
 ERROR_CODES = (
     "name_length",
     "name_digits",

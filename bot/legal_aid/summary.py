@@ -117,7 +117,7 @@ def _headings(citations: tuple[Citation, ...], statutes: StatuteTable) -> str:
     return "、".join(parts)  # 《保障农民工工资支付条例》第三十条、第三十六条
 
 
-def _limitation_lines(summary: WageClaimSummary, t: Translate, statutes: StatuteTable) -> list[str]:
+def limitation_lines(summary: WageClaimSummary, t: Translate, statutes: StatuteTable) -> list[str]:
     period = summary.period
     if period is None or period.end is None:
         lines = [t("aid_summary_limit_ongoing")]
@@ -161,7 +161,7 @@ def render_summary(summary: WageClaimSummary, t: Translate, statutes: StatuteTab
     lines.append("")
 
     lines += [t("aid_summary_section_limit"), SECTION_RULE]
-    lines += _limitation_lines(summary, t, statutes)
+    lines += limitation_lines(summary, t, statutes)
     lines += ["", t("aid_summary_footer")]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 

@@ -49,7 +49,7 @@ TRANSITIONS: dict[Status, tuple[Status, ...]] = {
     Status.CLOSED: (),
 }
 
-# Each code has a staff-facing text, aid_transition_<code>, in menus/legal_aid_texts.yml.
+# Each code has a staff-facing text, aid_transition_<code>, in menus/texts.yml.
 ERROR_CODES = ("unknown_status", "unchanged", "finished", "not_allowed", "reason_required", "reason_too_long")
 
 

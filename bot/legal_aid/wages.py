@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bot.legal_aid.parsing import InputError, Period
 
-# Step kinds; each is rendered by the text aid_wage_step_<kind> in menus/legal_aid_texts.yml.
+# Step kinds; each is rendered by the text aid_wage_step_<kind> in menus/texts.yml.
 DAILY = "daily"  # days worked × daily wage
 DAILY_MONTHS = "daily_months"  # whole months × days a month × daily wage
 DAILY_PART_MONTH = "daily_part_month"  # part of a month: days a month scaled to the days covered

@@ -104,7 +104,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
     application.add_handler(MessageHandler(filters.COMMAND, handlers.run_command))
     application.add_handler(MessageHandler(filters.LOCATION, handlers.share_location))
     application.add_handler(MessageHandler(filters.TEXT, handlers.read_text))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, handlers.refuse_media))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, handlers.take_media))
     # A later group runs after the update's own handler: notifications its transaction wrote go out at once.
     application.add_handler(TypeHandler(Update, courier.after_update), group=1)
     application.add_error_handler(handlers.report_error)

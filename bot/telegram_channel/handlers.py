@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageLimit
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.core.assistant import Assistant
-from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.messages import FileRef, Inbound, InboundKind, Outbound, Reply
 from bot.handoff.desk import StaffDesk
 from bot.telegram_channel.render import keyboard
 
@@ -74,11 +74,32 @@ async def share_location(update: Update, context: Context) -> None:
     await respond(update, context, inbound_from(update, InboundKind.LOCATION, location=point))
 
 
-async def refuse_media(update: Update, context: Context) -> None:
-    """Anything that is not text: stickers, photos, voice, documents."""
+def file_ref(message: Message) -> FileRef | None:
+    """The photo (largest size; Telegram sends photos as JPEG) or document in a message, without downloading it."""
+    if message.photo:
+        photo = message.photo[-1]
+        return FileRef(photo.file_id, "image/jpeg", photo.file_size or 0, f"photo-{photo.file_unique_id}.jpg")
+    document = message.document
+    if document is not None:
+        return FileRef(document.file_id, document.mime_type or "", document.file_size or 0, document.file_name or "")
+    return None
+
+
+async def take_media(update: Update, context: Context) -> None:
+    """Anything that is not text: stickers, photos, voice, documents. A file is downloaded only if the domain wants it."""
     message = update.effective_message
     media_type = message.effective_attachment.__class__.__name__.lower() if message.effective_attachment else ""
-    await respond(update, context, inbound_from(update, InboundKind.MEDIA, media_type=media_type))
+    inbound = inbound_from(update, InboundKind.MEDIA, media_type=media_type, file=file_ref(message))
+    services = context.bot_data
+    if inbound.file is not None and await services.run_domain(services.assistant.wants_file, inbound):
+        try:
+            telegram_file = await context.bot.get_file(inbound.file.file_id)
+            content = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:  # the domain then says the file could not be read, and asks again
+            log.warning("could not download a file in update %s: %s", update.update_id, error.message)
+            content = None
+        inbound = replace(inbound, file_content=content)
+    await respond(update, context, inbound)
 
 
 async def note_edit(update: Update, context: Context) -> None:

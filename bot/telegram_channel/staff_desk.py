@@ -9,8 +9,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot.core.messages import Inbound, InboundKind
-from bot.handoff.desk import COMMANDS, StaffDesk, StaffInbound, StaffReply
-from bot.handoff.notices import CLAIM_VERB
+from bot.handoff.desk import COMMANDS, StaffDesk, StaffInbound, StaffReply, is_desk_button
 from bot.telegram_channel.handlers import Context
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ def may_be_desk_work(update: Update, inbound: Inbound) -> bool:
     """Cheap first look, before asking the database: group updates, and private desk commands and claim buttons."""
     if update.effective_chat.type != ChatType.PRIVATE:
         return True
-    return inbound.command in COMMANDS or inbound.button_data.startswith(f"{CLAIM_VERB}:")
+    return inbound.command in COMMANDS or is_desk_button(inbound.button_data)
 
 
 async def handle_if_desk_work(update: Update, context: Context, inbound: Inbound) -> bool:
