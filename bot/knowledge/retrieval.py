@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -107,6 +108,11 @@ class Retriever:
         position = self._position.get(entry.id)
         if position is None:
             return []
+        return [self.entries[other] for other in self._related_positions(position)[:limit]]
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one retriever lives as long as the process; the index never changes
+    def _related_positions(self, position: int) -> tuple[int, ...]:
+        entry = self.entries[position]
         vector = self._vectors[position]
         similarities = []
         for other_position, other in enumerate(self.entries):
@@ -116,7 +122,7 @@ class Retriever:
             similarity = sum(weight * other_vector.get(feature, 0.0) for feature, weight in vector.items())
             similarities.append((similarity, other_position))
         similarities.sort(key=lambda item: (-item[0], item[1]))
-        return [self.entries[other_position] for _, other_position in similarities[:limit]]
+        return tuple(other_position for _, other_position in similarities)
 
 
 def _prior(topic_probability: float) -> float:
