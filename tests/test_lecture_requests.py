@@ -3,7 +3,7 @@
 import pytest
 
 from bot.db.repositories import Repositories
-from bot.lectures.phone import mask, normalise_phone
+from bot.core.phones import mask, normalise_phone
 from bot.services import build_assistant
 from tests.domain_helpers import Resident
 from tests.lecture_helpers import add_lecture, consenting, notifications_for

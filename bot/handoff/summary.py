@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.core.turn import Turn
 from bot.db.models import LectureBooking, LectureRequest
-from bot.lectures.phone import mask
+from bot.core.phones import mask
 
 
 def build(turn: Turn, text: str, limit: int) -> dict[str, Any]:

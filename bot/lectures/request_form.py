@@ -11,7 +11,7 @@ from bot.core.turn import Turn
 from bot.db.models import LectureRequest
 from bot.lectures import verbs
 from bot.lectures.context import LectureContext
-from bot.lectures.phone import normalise_phone
+from bot.core.phones import normalise_phone
 
 NODE = "lecture_request"
 DRAFT = "lecture_request"  # conversation.data key; /cancel clears it with the rest

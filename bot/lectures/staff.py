@@ -14,7 +14,7 @@ from bot.lectures import notices
 from bot.lectures.context import LectureContext
 from bot.lectures.desk import LectureDesk
 from bot.lectures.importer import ImportProblem, import_lectures, lecture_values, read_specs
-from bot.lectures.phone import mask
+from bot.core.phones import mask
 from bot.lectures.repository import BOOKED, SCHEDULED
 
 log = logging.getLogger(__name__)

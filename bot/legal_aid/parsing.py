@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from bot.core.phones import mask
 from bot.legal_aid.numerals import DIGITS, read_number, read_small_integer
 
 # Each code has a re-ask text with an example, aid_error_<code>, in menus/texts.yml.
@@ -90,7 +91,7 @@ def mask_phone(phone: str) -> str:
         number = parse_phone(phone)
     except InputError:
         return "*" * len(re.sub(r"\D", "", phone or ""))
-    return f"{number[:3]}****{number[-4:]}"
+    return mask(number)
 
 
 # --- amounts ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Mainland China phone numbers: a mobile (1[3-9] and nine digits) or a landline with its area code."""
+"""Mainland China phone numbers, for every feature: a mobile (1[3-9] and nine digits) or a landline with its area code."""
 
 from __future__ import annotations
 
