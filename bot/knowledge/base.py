@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge.entries import Entry, load_entries
-from bot.knowledge.laws import Article, StatuteTable
+from bot.knowledge.laws import Article, StatuteTable, statute_table
 
 
 @dataclass
@@ -30,7 +30,7 @@ class KnowledgeBase:
         topics = yaml.safe_load((folder / "topics.yml").read_text(encoding="utf-8"))
         caveats_file = folder / "law_caveats.yml"
         caveats = yaml.safe_load(caveats_file.read_text(encoding="utf-8")) if caveats_file.exists() else {}
-        return cls(load_entries(folder / "entries"), topics, StatuteTable(folder / "laws"), caveats or {})
+        return cls(load_entries(folder / "entries"), topics, statute_table(folder / "laws"), caveats or {})
 
     def topic_name(self, topic: str, lang: str) -> str:
         names = self.topics.get(topic) or self.topics["other"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -41,6 +42,12 @@ class StatuteTable:
 
     def __contains__(self, key: tuple[str, int]) -> bool:
         return key in self._articles
+
+
+@lru_cache(maxsize=4)
+def statute_table(folder: Path) -> StatuteTable:
+    """The statute table of a folder, parsed once per process whichever feature asks first."""
+    return StatuteTable(folder)
 
 
 def sync_cited_laws(cited: set[str], shared: Path, project: Path) -> list[str]:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.knowledge.laws import StatuteTable
+from bot.knowledge.laws import StatuteTable, statute_table
 from bot.legal_aid.eligibility import Decision, RuleBook, check_rule_book, load_rule_book
 from bot.lectures.context import topic_names
 from bot.settings import Settings
@@ -15,9 +15,8 @@ if TYPE_CHECKING:
     from bot.core.assistant import Assistant
 
 
-@lru_cache(maxsize=4)
 def statutes(knowledge_dir: Path) -> StatuteTable:
-    return StatuteTable(knowledge_dir / "laws")
+    return statute_table(knowledge_dir / "laws")
 
 
 @lru_cache(maxsize=4)
