@@ -38,16 +38,6 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# Farther than this from every station's seat, a shared location is taken to be outside the district.
-OUTSIDE_DISTRICT_KM = 15.0
-
-
-def nearest_note(turn: Turn, station: Station, km: float) -> str:
-    """离您最近的站点（约 1.5 公里）, or a word that the place seems to be outside the district."""
-    key = "location_outside_district" if km > OUTSIDE_DISTRICT_KM else "nearest_station"
-    return turn.t(key, km=f"{km:.1f}", district=turn.assistant.settings.district.get(turn.lang)).strip()
-
-
 def _normalise_label(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
@@ -241,7 +231,7 @@ class Assistant:
         note = self._remember_station(turn, station.id)
         if not turn.consented:
             note = f"{note}\n{turn.t('location_without_consent')}"
-        outbound.text = f"{nearest_note(turn, station, km)}\n{outbound.text}\n\n{note}"
+        outbound.text = f"{screens.nearest_note(turn, station, km)}\n{outbound.text}\n\n{note}"
         return outbound
 
     def _remember_station(self, turn: Turn, station_id: str) -> str:

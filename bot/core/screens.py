@@ -6,8 +6,7 @@ from typing import Callable
 
 from bot.core import consult
 from bot.core.content import MenuNode, pick
-from bot.core.messages import Outbound
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Outbound, Reply
 from bot.core.stations import Station, describe_hours
 from bot.core.turn import Turn
 from bot.handoff import tickets as handoff_tickets
@@ -74,6 +73,8 @@ def language(turn: Turn, node: MenuNode, arg: str) -> Outbound:
 
 
 STATION_COLUMNS = 3
+# Farther than this from every station's seat, a shared location is taken to be outside the district.
+OUTSIDE_DISTRICT_KM = 15.0
 GROUP_VERB = "sg"  # sg:<group>: a group's heading in a station keyboard; pressing it only explains
 CENTRE = "centre"  # st:centre: the district centre's card
 
@@ -105,6 +106,12 @@ def station_rows(turn: Turn, button_for: Callable[[Station], Button]) -> list[li
             rows.append([turn.action_button(turn.t(f"station_group_{group}", count=len(stations)), GROUP_VERB, group)])
             rows += turn.grid([button_for(station) for station in stations], STATION_COLUMNS)
     return rows
+
+
+def nearest_note(turn: Turn, station: Station, km: float) -> str:
+    """离您最近的站点（约 1.5 公里）, or a word that the place seems to be outside the district."""
+    key = "location_outside_district" if km > OUTSIDE_DISTRICT_KM else "nearest_station"
+    return turn.t(key, km=f"{km:.1f}", district=turn.assistant.settings.district.get(turn.lang)).strip()
 
 
 def explain_group(turn: Turn, group: str) -> Reply | None:

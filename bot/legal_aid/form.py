@@ -240,11 +240,13 @@ def take_text(turn: Turn, text: str) -> Reply | None:
     return Reply([show(turn)])
 
 
-def choose_town(turn: Turn, draft: AidDraft, station: Station, note: str | None = None, **values) -> Outbound:
+def choose_town(turn: Turn, draft: AidDraft, station: Station, note: str | None = None,
+                values: dict | None = None) -> Outbound:
+    """The station that will handle the application; then on to the next step, with an optional note."""
     data = dict(draft.data)
     data["town"] = station.id
     save(turn, draft, data, next_step(turn, data, "town"))
-    return show(turn, note, **values)
+    return show(turn, note, **(values or {}))
 
 
 def take_location(turn: Turn, station: Station, km: float) -> Reply | None:
@@ -252,10 +254,10 @@ def take_location(turn: Turn, station: Station, km: float) -> Reply | None:
     draft = current_draft(turn)
     if draft is None or draft.step != "town" or not turn.consented:
         return None
-    from bot.core.assistant import nearest_note
+    from bot.core import screens
 
-    return Reply([choose_town(turn, draft, station, "aid_town_from_location",
-                              nearest=nearest_note(turn, station, km), station=station.name(turn.lang))])
+    values = {"nearest": screens.nearest_note(turn, station, km), "station": station.name(turn.lang)}
+    return Reply([choose_town(turn, draft, station, "aid_town_from_location", values)])
 
 
 def wants_file(turn: Turn, ref: FileRef | None) -> str | None:
