@@ -121,10 +121,10 @@ def explain_group(turn: Turn, group: str) -> Reply | None:
     return Reply(notice=turn.t(f"station_group_{group}_hint"))
 
 
-def phone_line(turn: Turn, phone) -> str:
+def phone_line(turn: Turn, phone, unknown: str = "station_phone_district") -> str:
     """The station's own number, or the district's line, said to be the district's."""
     district = turn.assistant.stations.district_phone
-    return phone.number if phone is not None else turn.t("station_phone_district", phone=district)
+    return phone.number if phone is not None else turn.t(unknown, phone=district)
 
 
 def call_first(turn: Turn, fields: list[str], phone) -> str:
@@ -165,7 +165,8 @@ def centre_card(turn: Turn) -> str:
     centre, lang = directory.centre, turn.lang
     assert centre is not None
     address = centre.address.get(lang) if centre.address else turn.t("centre_address_unknown", phone=directory.district_phone)
-    text = turn.t("centre_card", name=centre.name.get(lang), address=address, phone=phone_line(turn, centre.phone),
+    text = turn.t("centre_card", name=centre.name.get(lang), address=address,
+                  phone=phone_line(turn, centre.phone, "centre_phone_district"),
                   hours=opening_hours(turn, directory.centre_hours)).strip()
     unverified = [field for field, checked in (("address", centre.address), ("phone", centre.phone),
                                                 ("hours", centre.hours)) if checked is not None and not checked.verified]
