@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     kb_commands.add_parser("sync-laws", help="copy the statutes the knowledge base cites from ../shared/laws")
     hot = kb_commands.add_parser("hot", help="the most asked questions of a month")
     hot.add_argument("--month", required=True, help="YYYY-MM")
-    hot.add_argument("--town", help="station id; the whole district when left out")
+    hot.add_argument("--town", help="the station's id, division code or name; the whole district when left out")
     nlu = commands.add_parser("nlu", help="natural-language understanding")
     nlu_commands = nlu.add_subparsers(dest="nlu_command", required=True)
     parse = nlu_commands.add_parser("parse", help="read questions on stdin, print one JSON parse per line")
