@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Numeric, Text, and_, case, cast, func, literal, select
+from sqlalchemy import Float, Numeric, Text, and_, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -27,6 +27,7 @@ from bot.reports.periods import Period
 
 DECIDED = ("approved", "rejected")
 GRANTED = ("approved", "lawyer_assigned")
+DISTRICT = literal_column("'district'")  # rows with no station; inline, so GROUP BY matches the SELECT
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _tickets(session: Session, figures: Figures) -> None:
         *where, WhistleTimer.fired_at.is_not(None), WhistleTimer.outcome == FIRED
     )
     figures.totals["escalations"] = session.scalar(escalated) or 0
-    station = func.coalesce(Ticket.station_id, literal("district"))
+    station = func.coalesce(Ticket.station_id, DISTRICT)
     by_station = (
         select(station, func.count(), claimed, in_window, func.avg(to_claim) / 60.0, func.avg(cast(Ticket.rating, Float)))
         .where(*where).group_by(station).order_by(station)
@@ -208,11 +209,10 @@ def _legal_aid(session: Session, figures: Figures) -> None:
         aid_approval_rate=_ratio(outcome[1] or 0, outcome[0] or 0),
         aid_days_to_decision_median=_round(percentile(session, days, decided_where, 0.5), 1),
     )
+    station = func.coalesce(AidApplication.station_id, DISTRICT)
     by_station = (
-        select(func.coalesce(AidApplication.station_id, literal("district")), func.count(),
-               func.sum(case((wages, 1), else_=0)), func.sum(case((wages, amount), else_=None)))
-        .where(*where).group_by(func.coalesce(AidApplication.station_id, literal("district")))
-        .order_by(func.coalesce(AidApplication.station_id, literal("district")))
+        select(station, func.count(), func.sum(case((wages, 1), else_=0)), func.sum(case((wages, amount), else_=None)))
+        .where(*where).group_by(station).order_by(station)
     )
     figures.tables["aid_by_station"] = [
         (name, count, wage_claims, float(total or 0)) for name, count, wage_claims, total in session.execute(by_station)
@@ -260,7 +260,7 @@ def _lectures(session: Session, figures: Figures) -> None:
 
 
 def _minutes(seconds: float | None) -> float | None:
-    return round(seconds / 60.0, 1) if seconds is not None else None
+    return round(float(seconds) / 60.0, 1) if seconds is not None else None
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
