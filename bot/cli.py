@@ -10,6 +10,7 @@ import sys
 from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
+from bot.reports.commands import add_parser as add_report_parser
 from bot.settings import get_settings
 
 
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     add_lectures_parser(commands)
     add_handoff_parsers(commands)
     add_aid_parsers(commands)
+    add_report_parser(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -86,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.legal_aid.commands import run as run_aid_command
 
         return run_aid_command(args, settings)
+    if command == "report":
+        from bot.reports.commands import run as run_report_command
+
+        upgrade(settings.database_url)
+        return run_report_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)
