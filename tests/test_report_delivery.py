@@ -15,9 +15,11 @@ from bot.reports.delivery import (
     claim,
     deliver_monthly_reports,
     first_working_day,
-    is_workday,
     period_due,
 )
+from bot.core.workdays import WorkingDays
+
+is_workday = WorkingDays().is_workday
 
 BEIJING_0900_OCT_8 = datetime(2026, 10, 8, 1, 0, tzinfo=timezone.utc)
 
@@ -26,10 +28,6 @@ def test_the_first_working_day_follows_the_state_council_schedule():
     assert first_working_day(2026, 10, is_workday) == date(2026, 10, 8)  # after the National Day week
     assert first_working_day(2026, 2, is_workday) == date(2026, 2, 2)
     assert first_working_day(2026, 3, is_workday) == date(2026, 3, 2)  # the 1st is a Sunday
-
-
-def test_an_unknown_year_falls_back_to_weekdays():
-    assert is_workday(date(2031, 1, 6)) and not is_workday(date(2031, 1, 4))
 
 
 @pytest.mark.parametrize("moment, due", [
@@ -113,3 +111,10 @@ def test_two_processes_at_once_send_each_report_once(sessions, settings):
     assert sum(counts) == 4
     with sessions() as session:
         assert session.query(Notification).count() == 8
+
+
+def test_a_bureau_closure_moves_the_first_working_day(settings):
+    from bot.settings import Closure
+
+    closed = WorkingDays([Closure(first=date(2026, 10, 8))])
+    assert first_working_day(2026, 10, closed.is_workday) == date(2026, 10, 9)

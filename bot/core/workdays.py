@@ -54,6 +54,10 @@ class WorkingDays:
                                 "Friday as working days until it is updated", day.year)
             return DayKind.WORKDAY if day.weekday() < 5 else DayKind.WEEKEND
 
+    def is_workday(self, day: date, station_id: str | None = None) -> bool:
+        """A day the bureau works: an official working or make-up day that it has not closed."""
+        return self.kind(day) in (DayKind.WORKDAY, DayKind.MAKE_UP) and not self.closed(day, station_id)
+
     def closed(self, day: date, station_id: str | None = None) -> bool:
         """Closed by the bureau itself: district-wide, or this station."""
         return any(closure.covers(day, station_id) for closure in self.closures)

@@ -53,9 +53,11 @@ def run(args: argparse.Namespace, settings: Settings,
 
 
 def resolve_station(settings: Settings, given: str) -> str | None:
-    """A station id from what staff typed, or None after listing the valid ones."""
-    known = {station.id: station for station in settings.stations}
-    if given in known:
-        return given
-    print(f"legalbot report: unknown station {given!r}; one of: {', '.join(known)}", file=sys.stderr)
-    return None
+    """A station id from an id, a division code or a name, or None after listing the valid ones."""
+    from bot.core.stations import StationDirectory, UnknownStation
+
+    try:
+        return StationDirectory.from_settings(settings).lookup(given).id
+    except UnknownStation as error:
+        print(f"legalbot report: {error}", file=sys.stderr)
+        return None

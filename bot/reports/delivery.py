@@ -6,7 +6,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,16 +29,6 @@ _CLAIM = {
     name: dialect.insert(_deliveries).on_conflict_do_nothing().returning(_deliveries.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
-
-
-def is_workday(day: date) -> bool:
-    """The State Council's schedule (holidays and make-up working days); weekdays for a year it does not know."""
-    import chinese_calendar
-
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
 
 
 def first_working_day(year: int, month: int, is_workday: Callable[[date], bool]) -> date:

@@ -28,7 +28,7 @@ from bot.lectures import reminders as lecture_reminders
 from bot.lectures.context import LectureContext
 from bot.lectures.startup import start_up as start_lectures
 from bot.notifications.outbox import Outbox
-from bot.reports.delivery import deliver_monthly_reports, is_workday
+from bot.reports.delivery import deliver_monthly_reports
 from bot.settings import Settings
 from bot.telegram_channel import handlers
 from bot.telegram_channel.handlers import BotServices
@@ -135,7 +135,7 @@ async def send_monthly_reports(context: handlers.Context) -> None:
     courier, worker = context.job.data
     # Building a report is seconds of CPU: a thread of its own keeps the residents' turns flowing.
     sent = await asyncio.to_thread(deliver_monthly_reports, assistant.sessions, assistant.settings, assistant.clock(),
-                                   worker, is_workday)
+                                   worker, assistant.stations.days.is_workday)
     if sent:
         await courier.deliver_pending(context)
 
