@@ -32,7 +32,7 @@ from bot.knowledge.entries import load_entries
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE, Retriever
 from bot.nlu.embedded import EmbeddedClassifier, kb_examples, load_nlu_examples
 from bot.nlu.labels import Interpretation, interpret, rasa_ranking
-from bot.nlu.tokens import tokens
+from bot.knowledge.tokens import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 NLU_DATA = ROOT / "nlu" / "data"

@@ -7,10 +7,6 @@ import logging
 import os
 import sys
 
-from bot.handoff.commands import add_parsers as add_handoff_parsers
-from bot.legal_aid.commands import add_parsers as add_aid_parsers
-from bot.lectures.commands import add_parser as add_lectures_parser
-from bot.reports.commands import add_parser as add_report_parser
 from bot.settings import get_settings
 
 
@@ -43,10 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     train = nlu_commands.add_parser("train", help="train the Rasa model from nlu/ and the knowledge base")
     train.add_argument("--epochs", type=int, help="override DIET's epochs (for quick checks)")
     train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
-    add_lectures_parser(commands)
-    add_handoff_parsers(commands)
-    add_aid_parsers(commands)
-    add_report_parser(commands)
+    from bot.services import SERVICES, all_cited_laws, build_assistant, command_groups
+
+    for service in SERVICES:  # each service's own group: lectures, staff and tickets, aid, report, health-check
+        if service.cli:
+            service.cli.add(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -66,33 +63,19 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     from bot.db.migrate import upgrade
-    from bot.services import build_assistant
 
     if command == "kb":
         from bot.knowledge.commands import run_kb_command
 
-        return run_kb_command(args, settings)
+        return run_kb_command(args, settings, all_cited_laws(settings.knowledge_dir))
     if command == "nlu":
         from bot.nlu.commands import run_nlu_command
 
         return run_nlu_command(args, settings)
-    if command == "lectures":
-        from bot.lectures.commands import run_lectures_command
-
-        return run_lectures_command(args, settings)
-    if command in ("staff", "tickets"):
-        from bot.handoff.commands import run as run_handoff_command
-
-        return run_handoff_command(args, settings)
-    if command == "aid":
-        from bot.legal_aid.commands import run as run_aid_command
-
-        return run_aid_command(args, settings)
-    if command == "report":
-        from bot.reports.commands import run as run_report_command
-
+    group = command_groups().get(command)
+    if group is not None:
         upgrade(settings.database_url)
-        return run_report_command(args, settings)
+        return group.run(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)
@@ -103,10 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     assistant = build_assistant(settings)
     if command == "chat":
-        from bot.lectures.startup import start_up as start_lectures
         from bot.terminal import run_terminal
 
-        start_lectures(assistant)
+        assistant.start_up()
         run_terminal(assistant)
         return 0
     from bot.telegram_channel.app import run as run_telegram

@@ -241,6 +241,7 @@ class Settings(BaseSettings):
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")
     nlu_dir: Path = Path("nlu")
+    forms_dir: Path = Path("forms")  # guided forms as data (bot/forms)
     max_text_length: int = 4096
     concurrent_updates: int = 16
     office_hours: dict[str, list[OpeningSpan]] = {}
@@ -271,6 +272,7 @@ class Settings(BaseSettings):
         self.menus_dir = self.config_dir / self.menus_dir
         self.knowledge_dir = self.config_dir / self.knowledge_dir
         self.nlu_dir = self.config_dir / self.nlu_dir
+        self.forms_dir = self.config_dir / self.forms_dir
         self.handoff.urgent_words_file = self.config_dir / self.handoff.urgent_words_file
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):

@@ -9,7 +9,7 @@ import pytest
 from bot.knowledge.entries import Entry, load_entries
 from bot.nlu.embedded import EmbeddedClassifier, kb_examples, load_nlu_examples
 from bot.nlu.labels import interpret, rasa_ranking
-from bot.nlu.tokens import char_ngrams, normalise, tokens
+from bot.knowledge.tokens import char_ngrams, normalise, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.knowledge.commands import all_cited_laws
+from bot.services import all_cited_laws
 from bot.knowledge.check import check_entries, cited_laws, shared_laws_folder
 from bot.knowledge.entries import Citation
 from bot.knowledge.laws import StatuteTable

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.messages import FileRef, InboundKind
-from bot.db.models import AidApplication, AidDraft, AidEvidence
+from bot.db.models import AidApplication, AidEvidence
+from bot.db.models import FormDraft as AidDraft
 from tests.domain_helpers import Resident
 
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg"

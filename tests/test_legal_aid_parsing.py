@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.legal_aid.numerals import read_number
-from bot.legal_aid.parsing import (
+from bot.forms.numerals import read_number
+from bot.forms.parsing import (
     ERROR_CODES,
     Amount,
     InputError,

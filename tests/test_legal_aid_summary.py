@@ -9,7 +9,7 @@ import yaml
 
 from bot.core.content import Texts
 from bot.knowledge.laws import StatuteTable
-from bot.legal_aid.parsing import Period
+from bot.forms.parsing import Period
 from bot.legal_aid.summary import (
     CHAIN_LIABILITY,
     LIMITATION,

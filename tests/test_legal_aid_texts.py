@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from bot.core.content import LANGUAGES, Texts
-from bot.legal_aid import parsing, summary, tracking, wages
+from bot.forms import parsing
+from bot.legal_aid import summary, tracking, wages
 
 MENUS = Path(__file__).resolve().parent.parent / "menus"
 RAW = {key: value for key, value in yaml.safe_load((MENUS / "texts.yml").read_text(encoding="utf-8")).items()
@@ -50,7 +51,7 @@ def test_reasks_give_an_example_or_say_what_to_type():
 def test_legal_aid_domain_imports_neither_telegram_nor_the_database():
     probe = (
         "import sys\n"
-        "import bot.legal_aid.parsing, bot.legal_aid.wages, bot.legal_aid.eligibility\n"
+        "import bot.forms.parsing, bot.legal_aid.wages, bot.legal_aid.eligibility\n"
         "import bot.legal_aid.tracking, bot.legal_aid.summary\n"
         "print([m for m in sys.modules if m.split('.')[0] in ('telegram', 'sqlalchemy') or m.startswith('bot.db')])"
     )

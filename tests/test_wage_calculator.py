@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.legal_aid.parsing import InputError, Period
+from bot.forms.parsing import InputError, Period
 from bot.legal_aid.wages import (
     DAILY,
     DAILY_MONTHS,

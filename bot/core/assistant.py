@@ -1,32 +1,34 @@
-"""The assistant: turns one inbound into a reply, inside one database transaction."""
+"""The assistant: turns one inbound into a reply, inside one database transaction.
+
+It knows no service by name: each one declares what it adds (bot/core/service.py), and the composition site
+(bot/services.py) hands them over in order.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import consult, screens
+from bot.core import screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
-from bot.core.content import Content, pick
-from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.content import Content
+from bot.core.messages import Button, Inbound, InboundKind, Outbound, Reply
+from bot.core.service import Service
 from bot.core.stations import Station, StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
-from bot.handoff import tickets as handoff
-from bot.handoff.notices import RATE_VERB
-from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.retrieval import Retriever
-from bot.legal_aid import form as aid_form
-from bot.lectures import actions as lecture_actions
-from bot.lectures import request_form as lecture_request_form
-from bot.nlu.service import NluService
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.forms.engine import FormRunner
+    from bot.knowledge.base import KnowledgeBase
+    from bot.knowledge.retrieval import Retriever
+    from bot.nlu.service import NluService
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ def _normalise_label(text: str) -> str:
 
 
 class Assistant:
-    """The channel-agnostic bot: menus, profile and navigation."""
+    """The channel-agnostic bot: menus, profile and navigation, and the services it was given."""
 
     def __init__(
         self,
@@ -54,6 +56,8 @@ class Assistant:
         retriever: Preloaded[Retriever],
         nlu: NluService,
         clock: Clock = utcnow,
+        services: list[Service] | None = None,
+        forms: list[FormRunner] | None = None,
     ):
         self.settings = settings
         self.content = content
@@ -64,31 +68,38 @@ class Assistant:
         self.clock = clock
         self.stations = StationDirectory.from_settings(settings)
         self.bot_link = ""
+        self.services = services or []
+        self.forms = {runner.form.id: runner for runner in forms or []}
         self._actions: dict[str, ActionHandler] = {
             "go": self._go,
-            "st": self._press_station,
             screens.GROUP_VERB: screens.explain_group,
             "lang": self._set_language,
             "consent": self._set_consent,
-            "kb": self._open_entry,
-            "tp": self._open_topic,
-            "law": self._show_law,
-            "up": lambda turn, key: self._rate(turn, key, helpful=True),
-            "down": lambda turn, key: self._rate(turn, key, helpful=False),
-            **lecture_actions.VERBS,
-            RATE_VERB: handoff.rate,
-            aid_form.VERB: aid_form.press,
         }
-        # Screens that read typed answers (forms): the handler returns None when no form is in progress.
-        self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
-            lecture_request_form.NODE: lecture_request_form.take_text,
-            aid_form.NODE: aid_form.take_text,
-            "stations": screens.take_station_name,
-        }
-        # Screens that ask for a station take a shared location as their answer; elsewhere it shows the nearest.
-        self._locations: dict[str, Callable[[Turn, Station, float], Reply | None]] = {
-            aid_form.NODE: aid_form.take_location,
-        }
+        self.screens: dict[str, screens.Screen] = dict(screens.SCREENS)
+        # Screens that read typed answers (forms, the station list): a handler returns None when the text is not
+        # an answer, and it goes on to the services' free-text handlers, in the services' order.
+        self._answers: dict[str, Callable[[Turn, str], Reply | None]] = {}
+        self._locations: dict[str, Callable[[Turn, Station, float], Reply | None]] = {}
+        self._media: dict[str, FormRunner] = {}
+        for runner in self.forms.values():
+            self._actions[runner.form.verb] = runner.press
+            self.screens[runner.form.screen] = runner.screen
+            self._answers[runner.form.node] = runner.take_text
+            self._locations[runner.form.node] = runner.take_location
+            self._media[runner.form.node] = runner
+        for service in self.services:
+            self._actions.update(service.verbs)
+            self.screens.update(service.screens)
+            self._answers.update(service.answers)
+            self._locations.update(service.locations)
+        self._intercepts = [s.intercept for s in self.services if s.intercept]
+        self._free_text = [s.free_text for s in self.services if s.free_text]
+        self.records = [s.records for s in self.services if s.records]
+        self.cancels = [s.cancel for s in self.services if s.cancel]
+        self._suggestions = [s.suggestions for s in self.services if s.suggestions]
+        self._staff_request = next((s.staff_request for s in self.services if s.staff_request), None)
+        self.staff_context = [s.staff_context for s in self.services if s.staff_context]
         self._labels = {
             _normalise_label(label): node.id
             for node in content.menu.nodes.values()
@@ -121,10 +132,11 @@ class Assistant:
             return reply
 
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
-        # While staff have the conversation the bot is silent and relays; a ticket's rating comment is taken here too.
-        handed_over = handoff.intercept(turn, inbound)
-        if handed_over is not None:
-            return handed_over
+        # Intercepts see everything first: while staff have the conversation the bot is silent and relays.
+        for intercept in self._intercepts:
+            taken = intercept(turn, inbound)
+            if taken is not None:
+                return taken
         kind = inbound.kind
         if kind is InboundKind.COMMAND:
             node = self.content.menu.by_command.get(inbound.command)
@@ -138,8 +150,9 @@ class Assistant:
         if kind is InboundKind.LOCATION and inbound.location is not None:
             return self._located(turn, inbound.location)
         if kind is InboundKind.MEDIA:
-            if turn.conversation.screen == aid_form.NODE:
-                return aid_form.take_file(turn, inbound.file, inbound.file_content)
+            runner = self._media.get(turn.conversation.screen)
+            if runner is not None:
+                return runner.take_file(turn, inbound.file, inbound.file_content)
             return self._hint(turn, "text_expected")
         if kind is InboundKind.EDITED:
             return Reply([Outbound(turn.t("edited_ignored"))])
@@ -163,15 +176,17 @@ class Assistant:
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
             return Reply([screens.show_node(turn, node_id)])
-        form = self._forms.get(turn.conversation.screen)
-        answered = form(turn, text) if form else None
+        answer = self._answers.get(turn.conversation.screen)
+        answered = answer(turn, text) if answer else None
         if answered is not None:
             return answered
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
-        if handoff.context(turn).is_urgent(text):
-            return Reply([handoff.open_ticket(turn, "urgent", text)])
-        return consult.ask(turn, text)
+        for free_text in self._free_text:
+            answered = free_text(turn, text)
+            if answered is not None:
+                return answered
+        return self._hint(turn, "not_understood")
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:
         """A short explanation, with the buttons of the screen the user is still on."""
@@ -184,61 +199,27 @@ class Assistant:
         node_id = conversation.screen if conversation.screen in self.content.menu.nodes else self.content.menu.root
         return screens.show_node(turn, node_id, conversation.data.get("arg", ""))
 
+    def suggestions(self, turn: Turn, topic: str) -> list[list[Button]]:
+        """Rows other services offer under an answer on a topic (the next lecture on it)."""
+        return [row for suggest in self._suggestions for row in suggest(turn, topic)]
+
+    def request_staff(self, turn: Turn, reason: str, text: str = "") -> Outbound | None:
+        """Open a request for staff through the service that takes them; None when no service does."""
+        return self._staff_request(turn, reason, text) if self._staff_request else None
+
     def _go(self, turn: Turn, node_id: str) -> Outbound | None:
         if node_id not in self.content.menu.nodes:
             return None
         return screens.show_node(turn, node_id)
 
-    def _open_entry(self, turn: Turn, key: str) -> Outbound | None:
-        entry = self.knowledge.by_key.get(key)
-        return consult.open_entry(turn, entry) if entry else None
-
-    def _open_topic(self, turn: Turn, arg: str) -> Outbound | None:
-        topic, _, page = arg.partition(".")
-        if topic not in self.knowledge.topics or (page and not page.isdigit()):
-            return None
-        return screens.show_node(turn, consult.NODE, f"t.{topic}.{page or 1}")
-
-    def _show_law(self, turn: Turn, key: str) -> Reply | None:
-        entry = self.knowledge.by_key.get(key)
-        return consult.law_text(turn, entry) if entry else None
-
-    def _rate(self, turn: Turn, key: str, helpful: bool) -> Outbound | None:
-        entry = self.knowledge.by_key.get(key)
-        return consult.rate(turn, entry, helpful) if entry else None
-
-    def _press_station(self, turn: Turn, station_id: str) -> Outbound | None:
-        if station_id == screens.CENTRE and self.stations.centre is not None:
-            return screens.show_node(turn, "stations", screens.CENTRE)
-        station = self.stations.get(station_id)
-        return self.choose_station(turn, station) if station is not None else None
-
-    def choose_station(self, turn: Turn, station: Station) -> Outbound:
-        """Show the station's card and remember it as the user's station (with consent)."""
-        outbound = screens.show_node(turn, "stations", station.id)
-        outbound.text += "\n\n" + self._remember_station(turn, station.id)
-        return outbound
-
     def _located(self, turn: Turn, point: tuple[float, float]) -> Reply:
-        """A shared location answers the screen's question for a station, or shows the nearest station."""
+        """A shared location answers the screen's question for a station, or goes to whoever takes any location."""
         station, km = self.stations.nearest(point)
-        take = self._locations.get(turn.conversation.screen)
-        answered = take(turn, station, km) if take else None
-        return answered if answered is not None else Reply([self._nearest_station(turn, station, km)])
-
-    def _nearest_station(self, turn: Turn, station: Station, km: float) -> Outbound:
-        outbound = screens.show_node(turn, "stations", station.id)
-        note = self._remember_station(turn, station.id)
-        if not turn.consented:
-            note = f"{note}\n{turn.t('location_without_consent')}"
-        outbound.text = f"{screens.nearest_note(turn, station, km)}\n{outbound.text}\n\n{note}"
-        return outbound
-
-    def _remember_station(self, turn: Turn, station_id: str) -> str:
-        if not turn.consented:
-            return turn.t("consent_needed_for_station")
-        turn.user.station_id = station_id
-        return turn.t("station_saved")
+        for take in (self._locations.get(turn.conversation.screen), self._locations.get("*")):
+            answered = take(turn, station, km) if take else None
+            if answered is not None:
+                return answered
+        return self._hint(turn, "not_understood")
 
     def _set_language(self, turn: Turn, lang: str) -> Outbound | None:
         if lang not in ("zh", "en"):
@@ -279,15 +260,22 @@ class Assistant:
         turn.repos.messages.add_all(rows)
 
     def wants_file(self, inbound: Inbound) -> bool:
-        """Whether the channel should download the inbound's file: only for an application step that will keep it."""
+        """Whether the channel should download the inbound's file: only for a form's step that will keep it."""
         if inbound.file is None or not inbound.private_chat:
             return False
         with self.sessions() as session:
             repos = Repositories(session)
             user = repos.users.find(inbound.channel, inbound.user_id)
-            if user is None or user.conversation is None or user.conversation.screen != aid_form.NODE:
+            runner = self._media.get(user.conversation.screen) if user and user.conversation else None
+            if runner is None:
                 return False
-            return aid_form.wants_file(Turn(self, repos, user, self.clock()), inbound.file) is None
+            return runner.wants_file(Turn(self, repos, user, self.clock()), inbound.file) is None
+
+    def start_up(self) -> None:
+        """What each service does when a bot process starts (demo lectures, reminders rebuilt from their rows)."""
+        for service in self.services:
+            if service.start_up:
+                service.start_up(self)
 
     def close(self) -> None:
         """Release the database connections and the NLU client."""
@@ -295,12 +283,15 @@ class Assistant:
         self.nlu.close()
 
     def purge_expired(self) -> tuple[int, int]:
-        """Delete conversations past their retention period and old dedupe records."""
+        """Delete conversations past their retention period, old dedupe records and abandoned drafts."""
         now = self.clock()
         with self.sessions() as session, session.begin():
             repos = Repositories(session)
             retention = timedelta(days=self.settings.privacy.conversation_retention_days)
             messages = repos.messages.delete_before(now - retention)
             updates = repos.updates.forget_before(now - timedelta(days=2))
-            repos.aid.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
+            repos.forms.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
+            for service in self.services:
+                if service.purge:
+                    service.purge(repos, now, self.settings)
         return messages, updates

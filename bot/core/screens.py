@@ -1,18 +1,16 @@
-"""Screens: render a menu node for a user. Nodes without a `screen` use `static`."""
+"""The kernel's screens (home, start, privacy, language, my records, cancel) and how any node is shown.
+
+A node's `screen` names a screen of the kernel or of a service (Service.screens); nodes without one use `static`.
+"""
 
 from __future__ import annotations
 
 from typing import Callable
 
-from bot.core import consult
 from bot.core.content import MenuNode, pick
 from bot.core.messages import Button, Outbound, Reply
-from bot.core.stations import Station, describe_hours
+from bot.core.stations import Station
 from bot.core.turn import Turn
-from bot.handoff import tickets as handoff_tickets
-from bot.legal_aid import form as aid_form
-from bot.lectures import catalogue as lectures
-from bot.lectures import request_form as lecture_request_form
 
 Screen = Callable[[Turn, MenuNode, str], Outbound]
 
@@ -72,29 +70,12 @@ def language(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     return turn.screen(node, turn.t("language_choose"), buttons)
 
 
+# --- choosing a station: the same keyboard wherever a station is asked for -----------------------------------
+
 STATION_COLUMNS = 3
 # Farther than this from every station's seat, a shared location is taken to be outside the district.
 OUTSIDE_DISTRICT_KM = 15.0
 GROUP_VERB = "sg"  # sg:<group>: a group's heading in a station keyboard; pressing it only explains
-CENTRE = "centre"  # st:centre: the district centre's card
-
-
-def station_list(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    """All stations to pick from, in two groups; with a station id as arg, that station's card."""
-    directory = turn.assistant.stations
-    station = directory.get(arg)
-    if station is not None:
-        return turn.screen(node, station_card(turn, station), back=node.id)
-    if arg == CENTRE and directory.centre is not None:
-        return turn.screen(node, centre_card(turn), back=node.id)
-    text = turn.t("station_list")
-    current = directory.get(turn.user.station_id)
-    if current is not None:
-        text = f"{turn.t('station_list_current', station=current.name(turn.lang))}\n{text}"
-    rows = station_rows(turn, lambda s: turn.action_button(s.name(turn.lang), "st", s.id))
-    if directory.centre is not None:
-        rows.append([turn.action_button(f"🏛 {directory.centre.name.get(turn.lang)}", "st", CENTRE)])
-    return turn.screen(node, text, rows=rows)
 
 
 def station_rows(turn: Turn, button_for: Callable[[Station], Button]) -> list[list[Button]]:
@@ -121,80 +102,27 @@ def explain_group(turn: Turn, group: str) -> Reply | None:
     return Reply(notice=turn.t(f"station_group_{group}_hint"))
 
 
-def phone_line(turn: Turn, phone, unknown: str = "station_phone_district") -> str:
-    """The station's own number, or the district's line, said to be the district's."""
-    district = turn.assistant.stations.district_phone
-    return phone.number if phone is not None else turn.t(unknown, phone=district)
-
-
-def call_first(turn: Turn, fields: list[str], phone) -> str:
-    """For a resident shown what the bureau has not confirmed: call before going."""
-    if not fields:
-        return ""
-    names = turn.t("hours_joiner").join(turn.t(f"station_field_{field}") for field in fields)
-    number = phone.number if phone is not None and phone.verified else turn.assistant.stations.district_phone
-    return turn.t("station_unverified", fields=names, phone=number).strip()
-
-
-def opening_hours(turn: Turn, spans) -> str:
-    hours = describe_hours(spans, turn.assistant.content.texts, turn.lang)
-    return turn.t("station_hours", hours=hours)
-
-
-def station_card(turn: Turn, station: Station) -> str:
-    lang, config = turn.lang, station.config
-    text = turn.t(
-        "station_card",
-        name=station.name(lang),
-        address=config.address.get(lang),
-        phone=phone_line(turn, config.phone),
-        hours=opening_hours(turn, station.hours),
-    ).strip()
-    rooms = [turn.t("station_room_serves", room=room.name.get(lang), serves=room.serves.get(lang))
-             if room.serves else room.name.get(lang) for room in station.rooms]
-    if rooms:
-        text += "\n" + turn.t("station_rooms", rooms=turn.t("hours_joiner").join(rooms))
-    shown = [field for field in station.unverified() if field != "location"]
-    warning = call_first(turn, shown, config.phone)
-    return f"{text}\n\n{warning}" if warning else text
-
-
-def centre_card(turn: Turn) -> str:
-    """The district centre: where to go when no station fits."""
-    directory = turn.assistant.stations
-    centre, lang = directory.centre, turn.lang
-    assert centre is not None
-    address = centre.address.get(lang) if centre.address else turn.t("centre_address_unknown", phone=directory.district_phone)
-    text = turn.t("centre_card", name=centre.name.get(lang), address=address,
-                  phone=phone_line(turn, centre.phone, "centre_phone_district"),
-                  hours=opening_hours(turn, directory.centre_hours)).strip()
-    unverified = [field for field, checked in (("address", centre.address), ("phone", centre.phone),
-                                                ("hours", centre.hours)) if checked is not None and not checked.verified]
-    warning = call_first(turn, unverified, centre.phone)
-    return f"{text}\n\n{warning}" if warning else text
-
-
-def take_station_name(turn: Turn, text: str) -> Reply | None:
-    """On the station list, a typed name (潞源, 台湖镇) chooses that station; anything else is not for this screen."""
-    station = turn.assistant.stations.resolve(text)
-    return Reply([turn.assistant.choose_station(turn, station)]) if station is not None else None
-
+# --- what every service adds to ----------------------------------------------------------------------------
 
 def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    lecture_text, lecture_rows = lectures.records_section(turn)
-    aid_text = aid_form.records_section(turn)
-    if not lecture_text and not aid_text:
+    """我的记录: each service's section, in the services' order."""
+    texts, rows = [], []
+    for records in turn.assistant.records:
+        text, buttons = records(turn)
+        if text:
+            texts.append(text)
+        rows += buttons
+    if not texts:
         return turn.screen(node, turn.t("my_records_empty"))
-    text = "\n\n".join(part for part in (aid_text, lecture_text) if part)
-    return turn.screen(node, text, rows=lecture_rows)
+    return turn.screen(node, "\n\n".join(texts), rows=rows)
 
 
 def cancel(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    """Drop whatever flow is in progress and go home."""
+    """Drop whatever flow is in progress (a form's draft and its files with it) and go home."""
     turn.conversation.data = {}
-    draft = aid_form.current_draft(turn)
-    if draft is not None:  # an application in progress is abandoned, its evidence with it
-        turn.repos.aid.drop_draft(draft)
+    turn.repos.forms.drop_all(turn.user.id)
+    for drop in turn.assistant.cancels:
+        drop(turn)
     home = show_node(turn, turn.assistant.content.menu.root)
     home.text = f"{turn.t('cancelled')}\n\n{home.text}"
     return home
@@ -205,22 +133,15 @@ def show_node(turn: Turn, node_id: str, arg: str = "") -> Outbound:
     node = turn.assistant.content.menu.nodes[node_id]
     turn.conversation.screen = node_id
     turn.conversation.data = {**turn.conversation.data, "arg": arg}
-    return SCREENS[node.screen or "static"](turn, node, arg)
+    return turn.assistant.screens[node.screen or "static"](turn, node, arg)
 
 
 SCREENS: dict[str, Screen] = {
-    "consult": consult.consult_screen,
-    "hot_questions": consult.hot_questions,
     "static": static,
     "coming_soon": coming_soon,
     "start": start,
     "privacy": privacy,
     "language": language,
-    "station_list": station_list,
     "my_records": my_records,
-    "lectures": lectures.catalogue_screen,
-    "lecture_request": lecture_request_form.request_screen,
     "cancel": cancel,
-    "handoff": handoff_tickets.handoff_screen,
-    "aid": aid_form.aid_screen,
 }

@@ -328,19 +328,6 @@ class AidCounter(Base):
     last: Mapped[int] = mapped_column(default=0)
 
 
-class AidDraft(Base):
-    """A legal-aid application in progress: one per user, resumable after a restart, purged when abandoned."""
-
-    __tablename__ = "aid_drafts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    step: Mapped[str] = mapped_column(String(24))
-    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column(index=True)
-
-
 class AidApplication(Base):
     """A submitted legal-aid application with its tracking number (FY-2026-000123)."""
 
@@ -365,12 +352,11 @@ class AidApplication(Base):
 
 
 class AidEvidence(Base):
-    """An evidence file: kept with the draft while it is written, then with the application."""
+    """An evidence file of an application (while the application is a draft, its files are form_files)."""
 
     __tablename__ = "aid_evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    draft_id: Mapped[int | None] = mapped_column(ForeignKey("aid_drafts.id", ondelete="CASCADE"), index=True)
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("aid_applications.id", ondelete="CASCADE"), index=True
     )
@@ -408,3 +394,52 @@ class ReportDelivery(Base):
     claimed_at: Mapped[datetime] = mapped_column()
     delivered_at: Mapped[datetime | None] = mapped_column()
     recipients: Mapped[int] = mapped_column(default=0)
+
+
+class FormDraft(Base):
+    """A guided form in progress (bot/forms): one per user and form, resumable after a restart, purged when abandoned."""
+
+    __tablename__ = "form_drafts"
+    # Ids are never reused: an application keeps the id of the draft it came from, unique (aid_applications).
+    __table_args__ = (UniqueConstraint("user_id", "form", name="uq_form_drafts_user_form"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    form: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class FormFile(Base):
+    """A file given to a form's files field, kept with the draft until the form is submitted or dropped."""
+
+    __tablename__ = "form_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("form_drafts.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class FormSubmission(Base):
+    """A submitted form that no service stores in its own tables (the enterprise health check), with its reference."""
+
+    __tablename__ = "form_submissions"
+    __table_args__ = (UniqueConstraint("form", "draft_id", name="uq_form_submissions_form_draft"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[str] = mapped_column(String(32), index=True)
+    reference: Mapped[str | None] = mapped_column(String(24), unique=True)
+    draft_id: Mapped[int] = mapped_column()  # the draft it came from: a second submit of one draft fails
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[str | None] = mapped_column(String(24))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    follow_up_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Callable
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -10,10 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, QuestionCount, User
-from bot.handoff.repository import HandoffRepositories
-from bot.legal_aid.repository import AidRepository
-from bot.lectures.repository import LectureRepositories
-from bot.notifications.repository import NotificationRepository
 
 
 class UserRepository:
@@ -136,13 +133,26 @@ class QuestionCountRepository:
 
 
 class Repositories:
+    """The users' own repositories, and the others (repos.forms, repos.aid, repos.lectures …) made on first use."""
+
+    # name → factory, from the services' declarations; filled by the composition site (bot/services.py).
+    extensions: dict[str, Callable[[Session], Any]] = {}
+
     def __init__(self, session: Session):
         self.session = session
         self.users = UserRepository(session)
         self.updates = UpdateRepository(session)
         self.messages = MessageRepository(session)
         self.question_counts = QuestionCountRepository(session)
-        self.lectures = LectureRepositories(session)
-        self.notifications = NotificationRepository(session)
-        self.handoff = HandoffRepositories(session)
-        self.aid = AidRepository(session)
+
+    def __getattr__(self, name: str) -> Any:
+        factory = type(self).extensions.get(name)
+        if factory is None:
+            raise AttributeError(f"no repository {name!r}: is its service listed in bot/services.py?")
+        repository = factory(self.session)
+        setattr(self, name, repository)
+        return repository
+
+    @classmethod
+    def extend(cls, factories: dict[str, Callable[[Session], Any]]) -> None:
+        cls.extensions.update(factories)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -38,11 +38,14 @@ class HandoffContext:
     topics: dict[str, dict[str, str]]
     stations: StationDirectory
     home: str = "home"
+    # Other services' staff buttons (verb → handler(ctx, repos, staff, action, now) → notice or None).
+    desk_verbs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, assistant: Assistant) -> HandoffContext:
+        desk_verbs = {verb: press for service in assistant.services for verb, press in service.desk_verbs.items()}
         return cls(assistant.settings, assistant.content.texts, topic_names(assistant.settings.knowledge_dir),
-                   assistant.stations, assistant.content.menu.root)
+                   assistant.stations, assistant.content.menu.root, desk_verbs)
 
     @classmethod
     def load(cls, settings: Settings) -> HandoffContext:

@@ -16,7 +16,6 @@ from bot.db.repositories import Repositories
 from bot.handoff import notices, whistle
 from bot.handoff.context import HandoffContext
 from bot.handoff.repository import CLAIMED, CLOSED, OPEN
-from bot.legal_aid import staff_notices as aid_staff
 
 log = logging.getLogger(__name__)
 COMMANDS = ("queue", "mine", "close", "transfer", "note", "reply")
@@ -58,9 +57,9 @@ class StaffReply:
     handled: bool = True
 
 
-def is_desk_button(data: str) -> bool:
-    """Claim buttons and legal-aid application buttons are staff work, in a group or a private chat."""
-    return data.split(":", 1)[0] in (notices.CLAIM_VERB, *aid_staff.VERBS) and ":" in data
+def is_desk_button(data: str, verbs=()) -> bool:
+    """Claim buttons, and other services' staff buttons (legal-aid applications), are staff work anywhere."""
+    return data.split(":", 1)[0] in (notices.CLAIM_VERB, *verbs) and ":" in data
 
 
 class StaffDesk:
@@ -77,7 +76,7 @@ class StaffDesk:
             repos = Repositories(session)
             if not inbound.private:
                 return repos.handoff.groups.by_chat(inbound.channel, inbound.chat_id) is not None
-            is_desk_action = inbound.command in COMMANDS or is_desk_button(inbound.button_data)
+            is_desk_action = inbound.command in COMMANDS or is_desk_button(inbound.button_data, self.ctx.desk_verbs)
             return is_desk_action and repos.handoff.staff.find(inbound.channel, inbound.user_id) is not None
 
     def handle(self, inbound: StaffInbound) -> StaffReply:
@@ -122,8 +121,8 @@ class StaffDesk:
 
     def _press(self, repos: Repositories, staff: StaffMember, inbound: StaffInbound, now: datetime) -> StaffReply:
         action = Action.decode(inbound.button_data)
-        if action is not None and action.verb in aid_staff.VERBS:
-            notice = aid_staff.press(self.ctx, repos, staff, action, now)
+        if action is not None and action.verb in self.ctx.desk_verbs:
+            notice = self.ctx.desk_verbs[action.verb](self.ctx, repos, staff, action, now)
             if notice is not None:
                 return StaffReply(notice=notice)
         ticket = None

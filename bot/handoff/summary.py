@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.core.turn import Turn
-from bot.db.models import LectureBooking, LectureRequest
 from bot.core.phones import mask
 
 
@@ -23,19 +20,13 @@ def build(turn: Turn, text: str, limit: int) -> dict[str, Any]:
         if text:
             said.append(text)
         summary["messages"] = said[-limit:] if limit else []
-    session = turn.repos.session
-    request = session.scalar(select(LectureRequest).where(LectureRequest.user_id == turn.user.id)
-                             .order_by(LectureRequest.id.desc()).limit(1))
-    if request is not None:
-        summary["context"].append(f"lecture_request {request.reference or request.id}: {request.organisation}")
-        summary["phone"] = request.contact_phone
-    booked = session.scalars(select(LectureBooking).where(LectureBooking.user_id == turn.user.id,
-                                                          LectureBooking.status == "booked")).all()
-    for booking in booked:
-        summary["context"].append(f"lecture_booking {booking.lecture_id}: {booking.seats}")
-    draft = data.get("lecture_request")
-    if draft:
-        summary["context"].append("lecture_request_draft: " + ", ".join(sorted(k for k in draft if k != "phone")))
+    for context in turn.assistant.staff_context:  # other services' context: a lecture request, bookings
+        lines, phone = context(turn)
+        summary["context"] += lines
+        summary["phone"] = summary["phone"] or phone
+    for draft in turn.repos.forms.drafts_of(turn.user.id):  # a form in progress: which answers it has, not them
+        fields = sorted(key for key in draft.data if not key.startswith("_") and key != "phone")
+        summary["context"].append(f"{draft.form}_draft: " + ", ".join(fields))
     return summary
 
 

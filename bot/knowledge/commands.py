@@ -15,26 +15,17 @@ from bot.knowledge.laws import StatuteTable, sync_cited_laws
 from bot.settings import Settings
 
 
-def run_kb_command(args: argparse.Namespace, settings: Settings) -> int:
+def run_kb_command(args: argparse.Namespace, settings: Settings, cited_elsewhere: set[str] = frozenset()) -> int:
+    """`cited_elsewhere`: the laws the services' own content cites (the legal-aid rules, the health check)."""
     folder = settings.knowledge_dir
     if args.kb_command == "check":
         return check(settings)
     if args.kb_command == "sync-laws":
-        copied = sync_cited_laws(all_cited_laws(folder), shared_laws_folder(settings.config_dir), folder / "laws")
+        cited = cited_laws(load_entries(folder / "entries")) | set(cited_elsewhere)
+        copied = sync_cited_laws(cited, shared_laws_folder(settings.config_dir), folder / "laws")
         print(f"copied {len(copied)} statute files into {folder / 'laws'}: {', '.join(copied)}")
         return 0
     return hot(args, settings)
-
-
-def all_cited_laws(folder: Path) -> set[str]:
-    """Laws cited anywhere: the knowledge base, the legal-aid eligibility rules and the wage-claim summary."""
-    from bot.legal_aid.eligibility import load_rule_book
-    from bot.legal_aid.summary import CHAIN_LIABILITY, LIMITATION
-
-    rules = load_rule_book(folder / "legal_aid_rules.yml")
-    rule_laws = {c.law for rule in rules.rules for c in rule.citations}
-    summary_laws = {c.law for c in (LIMITATION, *CHAIN_LIABILITY)}
-    return cited_laws(load_entries(folder / "entries")) | rule_laws | summary_laws
 
 
 def check(settings: Settings) -> int:

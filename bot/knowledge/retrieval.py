@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.knowledge.entries import Entry
-from bot.nlu.tokens import char_ngrams, tokens
+from bot.knowledge.tokens import char_ngrams, tokens
 
 # Score thresholds, measured by bench/nlu.py on held-out paraphrases and off-topic messages.
 CONFIDENT = 0.5  # answer the top match directly

@@ -7,7 +7,7 @@ from bot.core.callbacks import go
 from bot.core.messages import Button, Outbound, Reply
 from bot.core.turn import Turn
 from bot.db.models import Lecture, LectureBooking
-from bot.lectures import catalogue, request_form, verbs, wording
+from bot.lectures import catalogue, verbs, wording
 from bot.lectures.calendar import lecture_calendar
 from bot.lectures.desk import LectureDesk, Outcome, Result
 from bot.lectures.repository import BOOKED, WAITING
@@ -130,10 +130,8 @@ def calendar(turn: Turn, arg: str) -> Reply | None:
 
 
 def consent(turn: Turn, arg: str) -> Outbound | None:
-    """Agree to the privacy notice from a lecture or the request form, and carry on where the resident was."""
-    if arg == "req":
-        node, screen_arg = request_form.NODE, ""
-    elif arg.isdigit() and turn.repos.lectures.catalogue.get(int(arg)) is not None:
+    """Agree to the privacy notice from a lecture, and carry on where the resident was."""
+    if arg.isdigit() and turn.repos.lectures.catalogue.get(int(arg)) is not None:
         node, screen_arg = catalogue.NODE, f"l.{arg}"
     else:
         return None
@@ -151,5 +149,4 @@ VERBS = {
     verbs.CANCEL: cancel,
     verbs.CALENDAR: calendar,
     verbs.CONSENT: consent,
-    verbs.REQUEST: request_form.press,
 }

@@ -13,7 +13,7 @@ from bot.lectures import verbs, wording
 from bot.lectures.context import LectureContext
 from bot.lectures.desk import LectureDesk
 from bot.lectures.repository import BOOKED, CANCELLED, WAITING
-from bot.lectures.request_form import NODE as REQUEST_NODE
+from bot.lectures.requests import NODE as REQUEST_NODE
 
 NODE = "lectures"
 ALL = "all"

@@ -10,8 +10,7 @@ WAIT = "lecw"  # lecw:<lecture id>.<seats>
 ASK_CANCEL = "lecx"  # lecx:<booking id>.<l|r>, l and r saying where to come back to: the lecture or 我的记录
 CANCEL = "lecy"  # lecy:<booking id>.<l|r>
 CALENDAR = "lecics"  # lecics:<booking id>
-CONSENT = "lecok"  # lecok:<lecture id>, or lecok:req for the request form
-REQUEST = "lrq"  # lrq:t.<topic> | next | submit | restart: the custom lecture request form
+CONSENT = "lecok"  # lecok:<lecture id>
 
 FROM_LECTURE, FROM_RECORDS = "l", "r"
 
@@ -47,6 +46,3 @@ def calendar(booking_id: int) -> str:
 def consent(target: str) -> str:
     return Action(CONSENT, target).encode()
 
-
-def request(arg: str) -> str:
-    return Action(REQUEST, arg).encode()

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, settings: Settings,
 
 
 def list_applications(repos, ctx, status: str | None, station: str | None, out: TextIO) -> int:
-    from bot.legal_aid.parsing import mask_phone
+    from bot.forms.parsing import mask_phone
 
     applications = repos.aid.listing(status, station)
     for a in applications:

@@ -1,14 +1,14 @@
-"""Legal-aid rows: drafts, evidence files, applications, their tracking numbers and status history. Never commits."""
+"""Legal-aid rows: evidence files, applications, their tracking numbers and status history. Never commits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import AidApplication, AidCounter, AidDraft, AidEvidence, AidStatusChange
+from bot.db.models import AidApplication, AidCounter, AidEvidence, AidStatusChange, FormDraft
 from bot.legal_aid.tracking import tracking_number
 
 
@@ -16,40 +16,11 @@ class AidRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    # --- drafts ---------------------------------------------------------------------------------------------
-    def draft_for(self, user_id: int) -> AidDraft | None:
-        return self.session.scalar(select(AidDraft).where(AidDraft.user_id == user_id))
-
-    def start_draft(self, user_id: int, step: str, data: dict, now: datetime) -> AidDraft:
-        draft = AidDraft(user_id=user_id, step=step, data=data, created_at=now, updated_at=now)
-        self.session.add(draft)
-        self.session.flush()
-        return draft
-
-    def drop_draft(self, draft: AidDraft) -> None:
-        self.session.execute(delete(AidEvidence).where(AidEvidence.draft_id == draft.id))
-        self.session.delete(draft)
-        self.session.flush()
-
-    def purge_drafts(self, cutoff: datetime) -> int:
-        """Delete drafts untouched since the cutoff (their evidence files go with them)."""
-        stale = select(AidDraft.id).where(AidDraft.updated_at < cutoff)
-        self.session.execute(delete(AidEvidence).where(AidEvidence.draft_id.in_(stale)))
-        result = self.session.execute(delete(AidDraft).where(AidDraft.updated_at < cutoff))
-        return result.rowcount or 0
+    def draft_for(self, user_id: int) -> FormDraft | None:
+        """The application the user is writing (a draft of the form engine's)."""
+        return self.session.scalar(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == "legal_aid"))
 
     # --- evidence -------------------------------------------------------------------------------------------
-    def add_evidence(self, draft: AidDraft, name: str, mime: str, content: bytes, now: datetime) -> AidEvidence:
-        evidence = AidEvidence(draft_id=draft.id, file_name=name, mime_type=mime, size=len(content),
-                               content=content, created_at=now)
-        self.session.add(evidence)
-        self.session.flush()
-        return evidence
-
-    def evidence_of_draft(self, draft_id: int) -> list[AidEvidence]:
-        return list(self.session.scalars(select(AidEvidence).where(AidEvidence.draft_id == draft_id)
-                                         .order_by(AidEvidence.id)))
-
     def evidence_of(self, application_id: int) -> list[AidEvidence]:
         query = select(AidEvidence).where(AidEvidence.application_id == application_id).order_by(AidEvidence.id)
         return list(self.session.scalars(query))
@@ -70,16 +41,17 @@ class AidRepository:
         self.session.flush()
         return tracking_number(year, counter.last)
 
-    def submit(self, draft: AidDraft, application: AidApplication, year: int) -> AidApplication:
-        """Turn the draft into an application: number it, move the evidence over, record the first status."""
+    def submit(self, draft_id: int, application: AidApplication, year: int,
+               evidence: list[AidEvidence]) -> AidApplication:
+        """File a drafted application: number it, keep its evidence, record the first status."""
         application.tracking_number = self.next_tracking_number(year)
-        application.draft_id = draft.id
+        application.draft_id = draft_id
         self.session.add(application)
         self.session.flush()
-        self.session.execute(update(AidEvidence).where(AidEvidence.draft_id == draft.id)
-                             .values(application_id=application.id, draft_id=None))
+        for item in evidence:
+            item.application_id = application.id
+            self.session.add(item)
         self.record_status(application, None, application.status, None, "applicant", application.submitted_at)
-        self.drop_draft(draft)
         return application
 
     def by_draft(self, draft_id: int) -> AidApplication | None:

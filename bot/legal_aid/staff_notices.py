@@ -12,7 +12,7 @@ from bot.core.messages import Attachment, Button, Outbound
 from bot.db.models import AidApplication, StaffMember
 from bot.db.repositories import Repositories
 from bot.legal_aid.context import book_for
-from bot.legal_aid.parsing import mask_phone
+from bot.forms.parsing import mask_phone
 from bot.legal_aid.tracking import Status, TransitionError, check_transition, next_statuses, reason_required
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from bot.core.messages import Attachment
 from bot.knowledge.entries import Citation
 from bot.knowledge.laws import StatuteTable
-from bot.legal_aid.parsing import Period
+from bot.forms.parsing import Period, yuan
 from bot.legal_aid.wages import WageCalculation
 
 # Roles in the subcontracting chain, from whoever hired the worker upwards; texts aid_party_<role>.
@@ -44,12 +44,6 @@ class WageClaimSummary:
     calculation: WageCalculation
     evidence_held: frozenset[str]  # EVIDENCE_ITEMS the worker has
     prepared_on: date
-
-
-def yuan(amount: Decimal) -> str:
-    """23,000 or 8,000.50."""
-    text = f"{amount:,.2f}"
-    return text.removesuffix(".00")
 
 
 def _plain(number: Decimal | int) -> str:

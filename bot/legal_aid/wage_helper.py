@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Callable
+from zoneinfo import ZoneInfo
 
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Outbound, Reply
 from bot.core.turn import Turn
-from bot.db.models import AidDraft
+from bot.db.models import FormDraft
+from bot.forms.definition import REVIEW
+from bot.forms.engine import FieldError, FormRunner
+from bot.forms.numerals import read_number
 from bot.legal_aid import context as aid_context
-from bot.legal_aid.numerals import read_number
-from bot.legal_aid.parsing import InputError, Period, parse_amount, parse_period
+from bot.forms.parsing import InputError, Period, parse_amount, parse_period
 from bot.legal_aid.summary import (
     EVIDENCE_ITEMS,
     Party,
@@ -24,8 +26,6 @@ from bot.legal_aid.summary import (
 )
 from bot.legal_aid.wages import WageCalculation, calculate_wages
 
-STEPS = ("w_site", "w_employer", "w_chain", "w_period", "w_days", "w_rate", "w_paid", "w_result")
-TYPED = ("w_site", "w_employer", "w_chain", "w_period", "w_days", "w_rate", "w_paid")
 _MONTHLY = re.compile(r"月|month", re.IGNORECASE)
 _RATE_WORDS = re.compile(r"每天|每日|一天|日薪|日工资|天|日|每个月|每月|一个月|月薪|月工资|月|工资|是|/|\b(?:per|a|day|month)\b",
                          re.IGNORECASE)
@@ -40,9 +40,7 @@ _ERROR_STEP = {"wage_missing_days": "w_days", "wage_bad_days": "w_days", "wage_d
 
 
 def today(turn: Turn) -> date:
-    from bot.legal_aid.form import local_today
-
-    return local_today(turn)
+    return turn.now.astimezone(ZoneInfo(turn.assistant.settings.timezone)).date()
 
 
 def period_of(turn: Turn, wage: dict) -> Period | None:
@@ -112,50 +110,59 @@ def _text(value: str, limit: int) -> str:
     return value
 
 
-def render(turn: Turn, draft: AidDraft, button: Callable[[str, str], Button]) -> tuple[str, list, list]:
-    """The question for a wage step, or the calculation with the evidence checklist and the time limit."""
-    step, wage = draft.step, draft.data.get("wage", {})
-    if step != "w_result":
-        text = turn.t(f"aid_ask_{step}")
-        if step == "w_site":
-            text = f"{turn.t('aid_wage_intro').strip()}\n\n{text.strip()}"
-        rows = [[button(turn.t("aid_days_unknown_button"), "w.nodays")]] if step == "w_days" else []
-        return text, [], rows
-    summary = summary_of(turn, draft)
+def parse(turn: Turn, data: dict, step: str, value: str) -> None:
+    """The form's parser for the helper's questions: the answer goes into data["wage"]; a failed calculation sends
+    the worker back to the step at fault."""
+    redirect = take(turn, data, step, value)
+    if redirect is not None:
+        back_to, code = redirect
+        raise FieldError(code, back_to=back_to)
+    data[step] = value
+
+
+def result(turn: Turn, draft: FormDraft, runner: FormRunner) -> tuple[str, list[list[Button]]]:
+    """The calculation, the evidence checklist and the time limit, with the one-page summary and going on."""
+    summary = summary_of(turn, draft.data)
     lines = [turn.t("aid_wage_result_heading").strip(), *calculation_lines(summary.calculation, turn.t), ""]
     lines += [turn.t("aid_wage_checklist_heading").strip()]
     lines += [turn.t("aid_evidence_missing", item=turn.t(f"aid_evidence_{item}")) for item in EVIDENCE_ITEMS]
     lines += ["", turn.t("aid_wage_limit_heading").strip(),
               *limitation_lines(summary, turn.t, aid_context.statutes_of(turn.assistant))]
-    rows = [[button(turn.t("aid_summary_button"), "summary")], [button(turn.t("aid_continue_button"), "next")]]
-    return "\n".join(lines), [], rows
+    rows = [[runner.button(turn.t("aid_summary_button"), "x.summary")],
+            [runner.button(turn.t("aid_continue_button"), f"d.{draft.step}")]]
+    return "\n".join(lines), rows
 
 
-def summary_of(turn: Turn, draft: AidDraft) -> WageClaimSummary:
-    data, wage = draft.data, draft.data.get("wage", {})
+def summary_of(turn: Turn, data: dict) -> WageClaimSummary:
+    wage = data.get("wage", {})
     return WageClaimSummary(worker_name=data.get("name", ""), phone=data.get("phone", ""), work_site=wage.get("site", ""),
                             chain=chain(wage), period=period_of(turn, wage), calculation=calculation(turn, wage),
                             evidence_held=frozenset(), prepared_on=today(turn))
 
 
-def press(turn: Turn, draft: AidDraft, data: dict, kind: str, value: str) -> str | Reply | None:
-    """Buttons of the helper: days unknown, the one-page summary, and going on (which pre-fills the application)."""
-    from bot.core.messages import Outbound
+def no_days(turn: Turn, draft: FormDraft, data: dict) -> str | None:
+    """Paid by the month: no days to count, and the step is answered."""
+    if draft.step != "w_days":
+        return None
+    wage = dict(data.get("wage", {}))
+    wage.pop("days", None), wage.pop("days_per_month", None)
+    data["wage"] = wage
+    return "done"
 
-    if kind == "w" and value == "nodays" and draft.step == "w_days":
-        wage = dict(data.get("wage", {}))
-        wage.pop("days", None), wage.pop("days_per_month", None)
-        data["wage"] = wage
-        return "next"
-    if kind == "summary" and draft.step in ("w_result", "review"):
-        attachment = summary_attachment(summary_of(turn, draft), turn.t, aid_context.statutes_of(turn.assistant))
-        return Reply([Outbound(turn.t("aid_summary_caption").strip(), attachment=attachment)])
-    if kind == "next" and draft.step == "w_result":
-        wage = data.get("wage", {})
-        data.setdefault("matter", "labor")
-        parties = [p.name for p in chain(wage) if p.name]
-        data.setdefault("party", " → ".join(parties)[:100] if parties else wage.get("employer", ""))
-        if Decimal(wage.get("owed", "0").replace(",", "") or 0) > 0:
-            data.setdefault("amount", wage["owed"])
-        return "next"
-    return None
+
+def summary_file(turn: Turn, draft: FormDraft, data: dict) -> Reply | None:
+    """The one-page summary (.txt), from the calculation screen or, with the name and phone in it, the review."""
+    if draft.step not in ("w_result", REVIEW) or not data.get("wage", {}).get("owed"):
+        return None
+    attachment = summary_attachment(summary_of(turn, data), turn.t, aid_context.statutes_of(turn.assistant))
+    return Reply([Outbound(turn.t("aid_summary_caption").strip(), attachment=attachment)])
+
+
+def prefill(turn: Turn, data: dict) -> None:
+    """Going on from the calculation: the matter, the other side and the amount owed are filled in."""
+    wage = data.get("wage", {})
+    data.setdefault("matter", "labor")
+    parties = [p.name for p in chain(wage) if p.name]
+    data.setdefault("party", " → ".join(parties)[:100] if parties else wage.get("employer", ""))
+    if Decimal(wage.get("owed", "0").replace(",", "") or 0) > 0:
+        data.setdefault("amount", wage["owed"])

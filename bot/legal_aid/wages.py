@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.legal_aid.parsing import InputError, Period
+from bot.forms.parsing import InputError, Period
 
 # Step kinds; each is rendered by the text aid_wage_step_<kind> in menus/texts.yml.
 DAILY = "daily"  # days worked × daily wage

@@ -16,7 +16,7 @@ from bot.settings import PROJECT_ROOT, Settings
 def parser_for(backend: str | None, settings: Settings) -> Callable[[str], Interpretation]:
     """Rasa only, embedded only, or (by default) Rasa with the embedded fallback, as the bot runs."""
     from bot.nlu.rasa_client import RasaClient
-    from bot.services import build_nlu
+    from bot.nlu.service import build_nlu
 
     if backend == "rasa":
         return RasaClient(settings.nlu.rasa_url, settings.nlu.timeout_seconds).parse

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from bot.nlu.tokens import char_ngrams, tokens
+from bot.knowledge.tokens import char_ngrams, tokens
 
 if TYPE_CHECKING:
     from bot.knowledge.entries import Entry

@@ -85,3 +85,19 @@ class NluService:
     def close(self) -> None:
         if self.rasa is not None:
             self.rasa.close()
+
+
+def build_nlu(settings, knowledge) -> NluService:
+    """Rasa when configured, with the embedded classifier trained in the background from the same data."""
+    from bot.core.background import Preloaded
+    from bot.nlu.embedded import kb_examples, load_nlu_examples
+    from bot.nlu.rasa_client import RasaClient
+
+    loaded = knowledge if isinstance(knowledge, Preloaded) else Preloaded.ready(knowledge)
+
+    def train() -> EmbeddedClassifier:
+        return EmbeddedClassifier.train(load_nlu_examples(settings.nlu_dir / "data") + kb_examples(loaded.get().entries))
+
+    nlu = settings.nlu
+    rasa = RasaClient(nlu.rasa_url, nlu.timeout_seconds) if nlu.rasa_url else None
+    return NluService(train, rasa, nlu.retry_seconds).start()

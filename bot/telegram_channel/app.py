@@ -21,12 +21,8 @@ from telegram.ext import (
 
 from bot.core.assistant import Assistant
 from bot.core.content import pick
-from bot.handoff import whistle
 from bot.handoff.context import HandoffContext
 from bot.handoff.desk import StaffDesk
-from bot.lectures import reminders as lecture_reminders
-from bot.lectures.context import LectureContext
-from bot.lectures.startup import start_up as start_lectures
 from bot.notifications.outbox import Outbox
 from bot.reports.delivery import deliver_monthly_reports
 from bot.settings import Settings
@@ -40,6 +36,7 @@ PURGE_INTERVAL = timedelta(hours=6)
 FORGET_SENT_INTERVAL = timedelta(days=1)
 REPORT_CHECK_INTERVAL = timedelta(minutes=15)
 DELIVER_NOTIFICATIONS = "deliver_notifications"
+# The services' jobs are named by them (Service.jobs); these two are the names tests run by hand.
 FIRE_LECTURE_REMINDERS = "fire_lecture_reminders"
 FIRE_WHISTLES = "fire_whistles"
 
@@ -65,15 +62,15 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
             purge_expired_conversations, interval=PURGE_INTERVAL, first=60, name="purge_expired_conversations"
         )
         # Reminder rows are checked before the first update is handled: none lost while the bot was down.
-        await application.bot_data.run_domain(start_lectures, assistant)
+        await application.bot_data.run_domain(assistant.start_up)
         outbox.watch()
         jobs = application.job_queue
         poll = settings.notifications.poll_seconds
         jobs.run_repeating(courier.deliver_pending, interval=poll, first=poll, name=DELIVER_NOTIFICATIONS)
-        jobs.run_repeating(fire_lecture_reminders, interval=settings.lectures.reminder_check_seconds, first=1,
-                           name=FIRE_LECTURE_REMINDERS, data=courier)
-        jobs.run_repeating(fire_whistles, interval=settings.handoff.whistle_check_seconds, first=1,
-                           name=FIRE_WHISTLES, data=courier)
+        for service in assistant.services:
+            for job in service.jobs:
+                jobs.run_repeating(fire_then_deliver, interval=job.interval(settings), first=job.first,
+                                   name=job.name, data=(job, courier))
         jobs.run_repeating(courier.forget_sent, interval=FORGET_SENT_INTERVAL, first=3600,
                            name="forget_sent_notifications")
         jobs.run_repeating(send_monthly_reports, interval=REPORT_CHECK_INTERVAL, first=120,
@@ -140,21 +137,12 @@ async def send_monthly_reports(context: handlers.Context) -> None:
         await courier.deliver_pending(context)
 
 
-async def fire_lecture_reminders(context: handlers.Context) -> None:
-    """Turn due lecture reminders into notifications, then send them."""
-    await _fire_then_deliver(context, lecture_reminders.fire_due, LectureContext)
-
-
-async def fire_whistles(context: handlers.Context) -> None:
-    """Whistle and escalate tickets nobody claimed within their window, then send the whistles."""
-    await _fire_then_deliver(context, whistle.fire_due, HandoffContext)
-
-
-async def _fire_then_deliver(context: handlers.Context, fire_due, feature_context) -> None:
-    assistant = context.bot_data.assistant
-    fired = await context.bot_data.run_domain(fire_due, assistant.sessions, feature_context.of(assistant), assistant.clock)
+async def fire_then_deliver(context: handlers.Context) -> None:
+    """A service's scheduled work (lecture reminders, whistles) in a database worker, then send what it wrote."""
+    job, courier = context.job.data
+    fired = await context.bot_data.run_domain(job.fire, context.bot_data.assistant)
     if fired:
-        await context.job.data.deliver_pending(context)
+        await courier.deliver_pending(context)
 
 
 def run(settings: Settings, assistant: Assistant, webhook: bool = False) -> None:

@@ -36,18 +36,20 @@ def staff_inbound(update: Update, inbound: Inbound) -> StaffInbound:
     )
 
 
-def may_be_desk_work(update: Update, inbound: Inbound) -> bool:
+def may_be_desk_work(update: Update, context: Context, inbound: Inbound) -> bool:
     """Cheap first look, before asking the database: group updates, and private desk commands and claim buttons."""
     if update.effective_chat.type != ChatType.PRIVATE:
         return True
-    return inbound.command in COMMANDS or is_desk_button(inbound.button_data)
+    desk = context.bot_data.desk
+    verbs = desk.ctx.desk_verbs if desk is not None else {}
+    return inbound.command in COMMANDS or is_desk_button(inbound.button_data, verbs)
 
 
 async def handle_if_desk_work(update: Update, context: Context, inbound: Inbound) -> bool:
     """Give the update to the staff desk when it is desk work; True when it was."""
     services = context.bot_data
     desk: StaffDesk | None = services.desk
-    if desk is None or not may_be_desk_work(update, inbound):
+    if desk is None or not may_be_desk_work(update, context, inbound):
         return False
     staff = staff_inbound(update, inbound)
     if not await services.run_domain(desk.wants, staff):

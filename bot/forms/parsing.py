@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.core.phones import mask
-from bot.legal_aid.numerals import DIGITS, read_number, read_small_integer
+from bot.forms.numerals import DIGITS, read_number, read_small_integer
 
 # Each code has a re-ask text with an example, aid_error_<code>, in menus/texts.yml.
 ERROR_CODES = (
@@ -131,6 +131,12 @@ def _strip_decorations(text: str) -> tuple[str, bool]:
                     text, changed, approximate = text[: -len(word)].strip(), True, approximate or approx
     text, inside = _APPROXIMATE_INSIDE.subn("", text)
     return text, approximate or inside > 0
+
+
+def yuan(amount: Decimal) -> str:
+    """23,000 or 8,000.50."""
+    text = f"{amount:,.2f}"
+    return text.removesuffix(".00")
 
 
 def parse_amount(text: str) -> Amount:

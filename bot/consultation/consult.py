@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.core import screens
 from bot.core.callbacks import go
 from bot.core.content import MenuNode
 from bot.core.messages import Button, Outbound, Reply
 from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
-from bot.lectures.catalogue import suggestion_rows as lecture_suggestions
 
 NODE = "consult"
 QUESTIONS_PER_PAGE = 8
@@ -38,8 +38,6 @@ def label(text: str, limit: int = 40) -> str:
 
 def ask(turn: Turn, text: str) -> Reply:
     """Answer a question typed in the user's own words, or route it to the service it asks for."""
-    from bot.core import screens
-
     assistant = turn.assistant
     meaning = assistant.nlu.parse(text)
     sure = meaning.confidence >= assistant.settings.nlu.intent_threshold
@@ -82,8 +80,6 @@ def questions_on_topic(turn: Turn, text: str, topic: str) -> list[Entry]:
 
 def open_entry(turn: Turn, entry: Entry) -> Outbound:
     """Show an answer and count the question."""
-    from bot.core import screens
-
     turn.repos.question_counts.bump(month_of(turn), town_of(turn), entry.topic, entry.id, asked=1)
     turn.conversation.data = {**turn.conversation.data, "misses": 0}
     return screens.show_node(turn, NODE, f"e.{entry.key}")
@@ -105,8 +101,6 @@ def did_you_mean(turn: Turn, entries: list[Entry]) -> Outbound:
 
 
 def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> Outbound:
-    from bot.core import screens
-
     misses = record_miss(turn, topic if not out_of_scope else "other")
     opening = turn.t("out_of_scope_reply" if out_of_scope else "nothing_fits").strip()
     if misses >= MISSES_BEFORE_STAFF:
@@ -164,7 +158,7 @@ def answer_screen(turn: Turn, node: MenuNode, entry: Entry, note: str = "") -> O
     rows.append([Button(turn.t("view_law"), f"law:{entry.key}")])
     for related in turn.assistant.retriever.related(entry, limit=2):
         rows.append([Button(label(turn.t("related_prefix") + related.question[turn.lang]), f"kb:{related.key}")])
-    rows += lecture_suggestions(turn, entry.topic)
+    rows += turn.assistant.suggestions(turn, entry.topic)
     rows.append([Button(turn.t("ask_staff"), go("human"))])
     text = answer_text(turn, entry)
     if note:

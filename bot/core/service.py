@@ -1,0 +1,76 @@
+"""What a service contributes to the assistant. The kernel asks these declarations and knows no service by name."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Callable
+
+from bot.core.content import MenuNode
+from bot.core.messages import Button, Inbound, Outbound, Reply
+from bot.core.stations import Station
+from bot.core.turn import Turn
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    from bot.core.assistant import Assistant
+    from bot.db.repositories import Repositories
+    from bot.forms.engine import FormHooks
+    from bot.settings import Settings
+
+Verb = Callable[[Turn, str], "Outbound | Reply | None"]  # a button's verb: None when its data does not resolve
+Screen = Callable[[Turn, MenuNode, str], Outbound]
+Answer = Callable[[Turn, str], "Reply | None"]  # a typed answer on a screen: None when it is not the screen's
+LocationAnswer = Callable[[Turn, Station, float], "Reply | None"]
+Records = Callable[[Turn], "tuple[str, list[list[Button]]]"]  # a section of 我的记录 ("" when there is nothing)
+StaffContext = Callable[[Turn], "tuple[list[str], str | None]"]  # lines for staff on a ticket, and a phone if known
+
+
+@dataclass(frozen=True)
+class Job:
+    """Scheduled work: `fire` runs in a database worker and returns how many notifications it wrote."""
+
+    name: str
+    interval: Callable[[Settings], timedelta]
+    fire: Callable[[Assistant], int]
+    first: timedelta = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class CommandGroup:
+    """A `legalbot` command group: `add` adds its parsers, `run` runs one of `commands`."""
+
+    commands: tuple[str, ...]
+    add: Callable[[Any], None]
+    run: Callable[[argparse.Namespace, Settings], int]
+
+
+@dataclass
+class Service:
+    """One service, as one object: everything it adds to the bot, by kind."""
+
+    name: str
+    verbs: dict[str, Verb] = field(default_factory=dict)
+    screens: dict[str, Screen] = field(default_factory=dict)
+    forms: dict[str, FormHooks] = field(default_factory=dict)  # forms/<id>.yml → the hooks its YAML names
+    answers: dict[str, Answer] = field(default_factory=dict)  # screen → what a typed text means there
+    locations: dict[str, LocationAnswer] = field(default_factory=dict)  # screen ("*": any) → a shared location
+    intercept: Callable[[Turn, Inbound], "Reply | None"] | None = None  # sees every inbound first (handoff relay)
+    free_text: Answer | None = None  # a text no screen took: urgent words, then a question for the consultation
+    records: Records | None = None
+    cancel: Callable[[Turn], None] | None = None  # /cancel: drop what the service has in progress
+    purge: Callable[[Repositories, datetime, Settings], None] | None = None
+    staff_context: StaffContext | None = None
+    desk_verbs: dict[str, Callable[..., "str | None"]] = field(default_factory=dict)  # staff buttons on the desk
+    staff_request: Callable[[Turn, str, str], Outbound] | None = None  # open a request for staff (reason, text)
+    repositories: dict[str, Callable[[Session], Any]] = field(default_factory=dict)  # turn.repos.<name>
+    jobs: list[Job] = field(default_factory=list)
+    cli: CommandGroup | None = None
+    check: Callable[[Settings], None] | None = None  # refuse to start on inconsistent content
+    start_up: Callable[[Assistant], None] | None = None
+    cited_laws: Callable[[Path], set[str]] | None = None  # laws its content cites, for `kb sync-laws`
+    suggestions: Callable[[Turn, str], list[list[Button]]] | None = None  # rows under an answer on a topic
