@@ -11,7 +11,7 @@ from bot.core.turn import Turn
 from bot.db.models import Ticket
 from bot.handoff import notices, summary, whistle
 from bot.handoff.context import HandoffContext
-from bot.handoff.repository import CANCELLED, CLAIMED, CLOSED, NORMAL, OPEN, URGENT
+from bot.handoff.repository import CANCELLED, CLAIMED, CLOSED, NORMAL, OPEN, URGENT, desk_channel
 
 log = logging.getLogger(__name__)
 NODE = "human"
@@ -42,7 +42,7 @@ def open_ticket(turn: Turn, reason: str, text: str = "") -> Outbound:
         reason="urgent" if urgent else reason, summary=summary.build(turn, text, ctx.config.summary_messages),
         opened_at=turn.now, window_ends_at=turn.now,
     )
-    ticket.group = repos.handoff.groups.for_station(turn.user.channel, turn.user.station_id)
+    ticket.group = repos.handoff.groups.for_station(desk_channel(turn.user.channel), turn.user.station_id)
     ticket.user = turn.user
     repos.session.add(ticket)
     repos.session.flush()
