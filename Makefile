@@ -9,6 +9,7 @@ run: setup
 	bash scripts/run.sh
 
 test: setup
+	bash scripts/setup_system.sh
 	bash scripts/setup_rasa.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 

@@ -17,6 +17,7 @@ from bot.telegram_channel.app import build_application
 from bot.web.app import create_app
 from tests.fakebot import free_port
 
+STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "web"
 PHONE = (390, 844)
 WEBHOOK_SECRET = "web-e2e-secret"

@@ -184,3 +184,20 @@ def test_staff_reply_from_the_telegram_group_appears_in_the_page_without_reload(
     live = chat.wait_for_message("请把工资条原件带来")
     assert "王律师" in live and len(chat.bot_messages()) == messages_before + 1
     chat.screenshot("10-staff-reply")
+
+
+def test_the_page_is_small_and_reflows_at_200_percent_zoom(chat, browser):
+    from tests.web.live_web import PHONE, STATIC
+
+    assert sum(f.stat().st_size for f in STATIC.iterdir()) < 200 * 1024, "the whole page stays under 200 KB"
+    consent(chat)
+    chat.press("📍 服务站点")
+    # 200% zoom on a 390 px phone lays the page out in 195 CSS pixels, each drawn twice as large.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": PHONE[0] // 2, "height": PHONE[1] // 2, "deviceScaleFactor": 2, "mobile": True})
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "nothing is cut off sideways"
+    browser.execute_script("document.querySelector('#log .msg.bot:last-child').scrollIntoView()")
+    chat.screenshot("11-zoom-200")
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})

@@ -92,7 +92,8 @@
     // Files are not kept in the tab's history: they can be large, and the screen that made them is one tap away.
     history.push(trimmed(item));
     save();
-    element.scrollIntoView({ block: "end", behavior: "smooth" });
+    // A new answer is read from its top; the resident's own message just needs to be seen.
+    element.scrollIntoView({ block: item.me ? "end" : "start" });
     return element;
   }
 
