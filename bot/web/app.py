@@ -23,7 +23,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.core.assistant import Assistant
-from bot.core.messages import FileRef, Inbound, InboundKind, Reply
+from bot.core import linking
+from bot.core.linking import Identity
+from bot.core.messages import FileRef, Inbound, InboundKind, Outbound, Reply
 from bot.core.turn import Turn
 from bot.db.models import User
 from bot.db.repositories import Repositories
@@ -58,8 +60,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 WEB_TEXTS = ("web_title", "web_placeholder", "web_send", "web_attach", "web_other_language", "web_reconnecting",
-             "web_error", "web_too_fast", "web_download", "web_file_too_large", "web_link_button", "web_link_code",
-             "web_menu")
+             "web_error", "web_too_fast", "web_download", "web_file_too_large", "web_menu")
 
 
 class SecurityHeaders:
@@ -85,6 +86,7 @@ class SecurityHeaders:
 class Visit:
     visitor: str
     ip: str
+    identity: Identity  # whom the turns are for: the visitor, or the Telegram resident they linked to
 
 
 class WebChannel:
@@ -116,9 +118,9 @@ class WebChannel:
 
     # --- the domain, in worker threads ----------------------------------------------------------------------
 
-    def _language(self, visitor: str, hint: str) -> str:
+    def _language(self, identity: Identity, hint: str) -> str:
         with self.assistant.sessions() as session:
-            user = Repositories(session).users.find(CHANNEL, visitor)
+            user = Repositories(session).users.find(identity.channel, identity.user_id)
             return user.language if user else hint
 
     def _visitor_of(self, user_id: int) -> tuple[str, str]:
@@ -126,20 +128,31 @@ class WebChannel:
             user = session.get(User, user_id)
             return user.external_id, user.language
 
-    def _resume(self, visitor: str, hint: str) -> tuple[Reply, str]:
+    def _resume(self, visit: Visit, hint: str) -> tuple[Reply, str]:
         """The screen the visitor is on, from the database; a first visit starts with the privacy notice."""
+        identity = visit.identity
         with self.assistant.sessions() as session, session.begin():
             repos = Repositories(session)
-            user = repos.users.find(CHANNEL, visitor, lock=True)
+            user = repos.users.find(identity.channel, identity.user_id, lock=True)
             if user is not None:
                 turn = Turn(self.assistant, repos, user, self.assistant.clock())
                 return Reply([self.assistant.current_screen(turn)]), user.language
-        reply = self.assistant.handle(self._inbound(visitor, hint, InboundKind.COMMAND, command="start"))
-        return reply, self._language(visitor, hint)
+        reply = self.assistant.handle(self._inbound(visit, hint, InboundKind.COMMAND, command="start"))
+        return reply, self._language(identity, hint)
 
     def _turn(self, inbound: Inbound) -> tuple[Reply, str]:
         reply = self.assistant.handle(inbound)
-        return reply, self._language(inbound.user_id, inbound.language_hint or "zh")
+        identity = Identity(inbound.channel, inbound.user_id, inbound.chat_id)
+        return reply, self._language(identity, inbound.language_hint or "zh")
+
+    def _link(self, visit: Visit, code: str, hint: str) -> tuple[Reply, str, Identity | None]:
+        owner = linking.redeem(self.assistant.sessions, CHANNEL, visit.visitor, code, self.assistant.clock())
+        if owner is None:
+            lang = self._language(visit.identity, hint)
+            return Reply([Outbound(self.assistant.content.texts.get("link_bad_code", lang).strip())]), lang, None
+        reply, lang = self._resume(Visit(visit.visitor, visit.ip, owner), hint)
+        done = self.assistant.content.texts.get("link_done", lang).strip()
+        return Reply([Outbound(done)] + reply.messages), lang, owner
 
     def _notice_news(self, session) -> None:
         if session.info.get(ADDED):
@@ -157,14 +170,29 @@ class WebChannel:
         return answered
 
     @staticmethod
-    def _inbound(visitor: str, hint: str, kind: InboundKind, request_id: str | None = None, **fields) -> Inbound:
-        return Inbound(channel=CHANNEL, user_id=visitor, chat_id=visitor, kind=kind, language_hint=hint,
-                       update_key=f"{visitor}:{request_id}" if request_id else None, **fields)
+    def _inbound(visit: Visit, hint: str, kind: InboundKind, request_id: str | None = None, **fields) -> Inbound:
+        identity = visit.identity
+        return Inbound(channel=identity.channel, user_id=identity.user_id, chat_id=identity.chat_id, kind=kind,
+                       language_hint=hint, update_key=f"{visit.visitor}:{request_id}" if request_id else None,
+                       **fields)
 
     # --- requests ---------------------------------------------------------------------------------------------
 
     def _visit(self, request: Request) -> Visit:
-        return Visit(visitor_id(request), request.client.host if request.client else "unknown")
+        visitor = visitor_id(request)
+        linked = request.session.get("as")
+        identity = Identity(*linked) if linked else Identity(CHANNEL, visitor, visitor)
+        return Visit(visitor, request.client.host if request.client else "unknown", identity)
+
+    async def _find_link(self, request: Request, visit: Visit) -> Visit:
+        """A page load looks up a link made in another browser session; the cookie then carries it."""
+        if "as" in request.session:
+            return visit
+        owner = await self.blocking(linking.linked, self.assistant.sessions, CHANNEL, visit.visitor)
+        if owner is None:
+            return visit
+        request.session["as"] = [owner.channel, owner.user_id, owner.chat_id]
+        return Visit(visit.visitor, visit.ip, owner)
 
     def _hint(self, request: Request) -> str:
         return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
@@ -184,17 +212,17 @@ class WebChannel:
         return None
 
     async def page(self, request: Request) -> Response:
-        visit = self._visit(request)
-        lang = await self.blocking(self._language, visit.visitor, self._hint(request))
+        visit = await self._find_link(request, self._visit(request))
+        lang = await self.blocking(self._language, visit.identity, self._hint(request))
         html = (self.index.replace("__CSRF__", csrf_token(request)).replace("__LANG__", "en" if lang == "en" else "zh-CN")
                 .replace("__TITLE__", self._texts(lang)["web_title"]))
         return HTMLResponse(html, headers={"cache-control": "no-store"})
 
     async def state(self, request: Request) -> Response:
-        visit = self._visit(request)
+        visit = await self._find_link(request, self._visit(request))
         if not self.per_ip.allow(visit.ip):
             return JSONResponse({"error": "rate"}, status_code=429, headers={"retry-after": "5"})
-        reply, lang = await self.blocking(self._resume, visit.visitor, self._hint(request))
+        reply, lang = await self.blocking(self._resume, visit, self._hint(request))
         return JSONResponse({**reply_json(reply, lang), "texts": self._texts(lang), "csrf": csrf_token(request)})
 
     async def turn(self, request: Request) -> Response:
@@ -211,9 +239,15 @@ class WebChannel:
         if kind not in (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND) or not REQUEST_ID.match(request_id):
             return JSONResponse({"error": "bad request"}, status_code=400)
         value = str(body.get("value", ""))[: self.settings.max_text_length + 1]
+        words = value.split()
+        if kind is InboundKind.COMMAND and len(words) == 2 and words[0].lstrip("/").lower() == linking.NODE:
+            reply, lang, owner = await self.blocking(self._link, visit, words[1], self._hint(request))
+            if owner is not None:
+                request.session["as"] = [owner.channel, owner.user_id, owner.chat_id]
+            return JSONResponse({**reply_json(reply, lang), "texts": self._texts(lang), "duplicate": False})
         fields = {InboundKind.TEXT: {"text": value}, InboundKind.BUTTON: {"button_data": value[:64]},
                   InboundKind.COMMAND: {"command": value.lstrip("/").split()[0].lower() if value.strip("/ ") else ""}}
-        inbound = self._inbound(visit.visitor, self._hint(request), kind, request_id, **fields[kind])
+        inbound = self._inbound(visit, self._hint(request), kind, request_id, **fields[kind])
         reply, lang = await self._answer(inbound)
         return JSONResponse({**reply_json(reply, lang), "texts": self._texts(lang), "duplicate": not reply.handled})
 
@@ -226,7 +260,7 @@ class WebChannel:
         lang = self._hint(request)
         declared = request.headers.get("content-length", "")
         if not declared.isdigit() or int(declared) > limit + 64 * 1024:  # the form's own overhead is small
-            lang = await self.blocking(self._language, visit.visitor, lang)
+            lang = await self.blocking(self._language, visit.identity, lang)
             return JSONResponse({"error": "too large", "notice": self._texts(lang)["web_file_too_large"]},
                                 status_code=413)
         async with request.form(max_files=1, max_fields=2, max_part_size=1024) as form:
@@ -237,7 +271,7 @@ class WebChannel:
             name = Path(upload.filename or "file").name[-100:]
         # The type is what the bytes are, never what the browser or the file name claims.
         ref = FileRef(file_id=request_id, mime_type=sniff(content), size=len(content), name=name)
-        inbound = self._inbound(visit.visitor, lang, InboundKind.MEDIA, request_id, media_type="document", file=ref,
+        inbound = self._inbound(visit, lang, InboundKind.MEDIA, request_id, media_type="document", file=ref,
                                 file_content=content if len(content) <= limit else None)
         reply, lang = await self._answer(inbound)
         return JSONResponse({**reply_json(reply, lang), "texts": self._texts(lang), "duplicate": not reply.handled})

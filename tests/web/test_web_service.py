@@ -199,3 +199,35 @@ def web_user(web) -> str:
 
     with web.app.state.web.assistant.sessions() as session:
         return session.scalar(select(User.external_id).where(User.channel == "web"))
+
+
+def test_a_code_from_telegram_links_the_web_visitor_to_the_same_record_once(web):
+    from sqlalchemy import select
+
+    from bot.core.messages import Inbound, InboundKind
+    from bot.db.models import User
+
+    assistant = web.app.state.web.assistant
+
+    def on_telegram(kind: InboundKind, **fields) -> str:
+        inbound = Inbound(channel="telegram", user_id="4242", chat_id="4242", kind=kind, **fields)
+        return "\n".join(m.text for m in assistant.handle(inbound).messages)
+
+    on_telegram(InboundKind.COMMAND, command="start")
+    assert "同意" in on_telegram(InboundKind.COMMAND, command="link"), "no code before consent"
+    on_telegram(InboundKind.BUTTON, button_data="consent:yes")
+    code = re.search(r"/link (\d{8})", on_telegram(InboundKind.COMMAND, command="link")).group(1)
+
+    visitor = Visitor(web.url)
+    visitor.state()
+    assert "不对或已过期" in visitor.turn("command", "/link 00000000")
+    assert "已关联" in visitor.turn("command", f"/link {code}")
+    visitor.turn("button", "go:stations")
+    visitor.turn("button", "st:dongsi")
+    with assistant.sessions() as session:
+        resident = session.scalar(select(User).where(User.channel == "telegram", User.external_id == "4242"))
+        assert resident.station_id == "dongsi", "the web turn changed the Telegram resident's record"
+    assert "东四" in visitor.state()["messages"][0]["text"], "after a reload the page is still the linked record"
+    stranger = Visitor(web.url)
+    stranger.state()
+    assert "不对或已过期" in stranger.turn("command", f"/link {code}"), "a code works once"
