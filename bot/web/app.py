@@ -60,7 +60,24 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 WEB_TEXTS = ("web_title", "web_placeholder", "web_send", "web_attach", "web_other_language", "web_reconnecting",
-             "web_error", "web_too_fast", "web_download", "web_file_too_large", "web_menu")
+             "web_error", "web_too_fast", "web_download", "web_file_too_large", "web_menu", "web_location")
+
+
+def _point(value: str) -> dict:
+    """"39.93,116.42" from the browser's geolocation; used once to find the nearest station, never stored."""
+    latitude, longitude = (float(part) for part in value.split(","))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(value)
+    return {"location": (latitude, longitude)}
+
+
+# What each kind of turn the page may send carries, read from its one string value.
+FIELDS = {
+    InboundKind.TEXT: lambda value: {"text": value},
+    InboundKind.BUTTON: lambda value: {"button_data": value[:64]},
+    InboundKind.COMMAND: lambda value: {"command": value.lstrip("/").split()[0].lower() if value.strip("/ ") else ""},
+    InboundKind.LOCATION: _point,
+}
 
 
 class SecurityHeaders:
@@ -236,7 +253,7 @@ class WebChannel:
             request_id = str(body.get("id", ""))
         except (ValueError, AttributeError):
             return JSONResponse({"error": "bad request"}, status_code=400)
-        if kind not in (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND) or not REQUEST_ID.match(request_id):
+        if kind not in FIELDS or not REQUEST_ID.match(request_id):
             return JSONResponse({"error": "bad request"}, status_code=400)
         value = str(body.get("value", ""))[: self.settings.max_text_length + 1]
         words = value.split()
@@ -245,9 +262,11 @@ class WebChannel:
             if owner is not None:
                 request.session["as"] = [owner.channel, owner.user_id, owner.chat_id]
             return JSONResponse({**reply_json(reply, lang), "texts": self._texts(lang), "duplicate": False})
-        fields = {InboundKind.TEXT: {"text": value}, InboundKind.BUTTON: {"button_data": value[:64]},
-                  InboundKind.COMMAND: {"command": value.lstrip("/").split()[0].lower() if value.strip("/ ") else ""}}
-        inbound = self._inbound(visit, self._hint(request), kind, request_id, **fields[kind])
+        try:
+            fields = FIELDS[kind](value)
+        except ValueError:
+            return JSONResponse({"error": "bad request"}, status_code=400)
+        inbound = self._inbound(visit, self._hint(request), kind, request_id, **fields)
         reply, lang = await self._answer(inbound)
         return JSONResponse({**reply_json(reply, lang), "texts": self._texts(lang), "duplicate": not reply.handled})
 

@@ -80,6 +80,11 @@ def test_menu_walk_with_stations_and_the_language_switch(chat, browser):
     chat.screenshot("04-english")
     chat.click(browser.find_element("id", "lang"))
     assert "💬 法律咨询" in chat.buttons() and stations
+    browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": chat.base_url, "permissions": ["geolocation"]})
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 39.93, "longitude": 116.42, "accuracy": 50})
+    chat.driver.find_element("id", "locate").click()
+    nearest = chat.wait_for_message("最近")
+    assert "街道" in nearest
 
 
 def test_free_text_question_is_answered_with_its_legal_basis_and_the_law(chat):

@@ -231,3 +231,11 @@ def test_a_code_from_telegram_links_the_web_visitor_to_the_same_record_once(web)
     stranger = Visitor(web.url)
     stranger.state()
     assert "不对或已过期" in stranger.turn("command", f"/link {code}"), "a code works once"
+
+
+def test_a_shared_location_finds_the_nearest_station_and_nonsense_is_refused(web):
+    visitor = Visitor(web.url)
+    visitor.state()
+    assert "离您最近的站点" in visitor.turn("location", "39.93,116.42")
+    assert visitor.post_turn("location", "north pole").status_code == 400
+    assert visitor.post_turn("location", "95,116").status_code == 400

@@ -38,6 +38,8 @@
     document.getElementById("lang").dataset.target = lang === "en" ? "zh" : "en";
     document.getElementById("attach").textContent = texts.web_attach;
     document.getElementById("send").textContent = texts.web_send;
+    document.getElementById("locate").textContent = texts.web_location;
+    document.getElementById("locate").hidden = !("geolocation" in navigator);
     input.placeholder = texts.web_placeholder;
   }
 
@@ -171,6 +173,15 @@
   document.getElementById("menu").addEventListener("click", () => send("command", "menu", texts.web_menu, null));
   document.getElementById("lang").addEventListener("click", (event) => {
     send("button", "lang:" + event.currentTarget.dataset.target, event.currentTarget.textContent, null);
+  });
+  document.getElementById("locate").addEventListener("click", () => {
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const point = position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+        send("location", point, texts.web_location, null);
+      },
+      () => say(texts.web_error),
+      { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
   });
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files[0];
