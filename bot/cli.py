@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         # Tools print their results; only the running bot logs its routine work.
         logging.basicConfig(level=logging.INFO if command in ("run", "serve") else logging.WARNING, format=log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from bot.db.migrate import upgrade
     from bot.services import build_assistant

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import event, text
 from starlette.applications import Starlette
@@ -330,11 +331,22 @@ class WebChannel:
         except Exception:  # noqa: BLE001 - any failure means the database is not usable
             log.warning("health check: the database does not answer", exc_info=True)
             database = False
-        nlu = self.assistant.nlu
+        rasa = await self._rasa_state()
         body = {"status": "ok" if database else "error", "database": "ok" if database else "error",
-                "nlu": "rasa" if nlu.rasa is not None and nlu.backend == "rasa" else "embedded",
-                "rasa_configured": nlu.rasa is not None}
+                "nlu": "rasa" if rasa == "up" else "embedded", "rasa": rasa}
         return JSONResponse(body, status_code=200 if database else 503)
+
+    async def _rasa_state(self) -> str:
+        """"off" when no Rasa is configured; else whether its server answers now (the bot falls back when not)."""
+        rasa = self.assistant.nlu.rasa
+        if rasa is None:
+            return "off"
+        try:
+            async with httpx.AsyncClient(timeout=1) as client:
+                (await client.get(rasa.url + "/")).raise_for_status()
+        except httpx.HTTPError:
+            return "down"
+        return "up"
 
     async def metrics(self, request: Request) -> Response:
         payload = await self.blocking(generate_latest, self.meters.registry)

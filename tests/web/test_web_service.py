@@ -68,7 +68,20 @@ def web(start_web):
 
 def test_health_reports_the_database_and_the_nlu_in_use(web):
     health = httpx.get(web.url + "/healthz").json()
-    assert health == {"status": "ok", "database": "ok", "nlu": "embedded", "rasa_configured": False}
+    assert health == {"status": "ok", "database": "ok", "nlu": "embedded", "rasa": "off"}
+
+
+def test_health_says_when_a_configured_rasa_is_down(settings, clock, knowledge, retriever):
+    from tests.fakebot import free_port
+    from tests.web.live_web import LiveWeb
+
+    settings.nlu = settings.nlu.model_copy(update={"rasa_url": f"http://127.0.0.1:{free_port()}"})
+    web = LiveWeb(settings, clock, dict(knowledge=knowledge, retriever=retriever)).start()
+    try:
+        assert httpx.get(web.url + "/healthz").json() == {"status": "ok", "database": "ok", "nlu": "embedded",
+                                                          "rasa": "down"}
+    finally:
+        web.stop()
 
 
 def test_metrics_count_web_turns_and_read_tickets_and_backlog_from_the_database(web):
