@@ -363,11 +363,12 @@ class WebChannel:
     async def lifespan(self, app: Starlette):
         self.loop = asyncio.get_running_loop()
         self.delivery = WebDelivery(self.outbox, self.blocking, self.assistant.content.texts, self._visitor_of)
-        # Reminder rows are checked before the first visitor is served: none lost while the service was down.
-        await self.blocking(start_lectures, self.assistant)
         telegram = self.telegram
         tasks = [asyncio.create_task(self.delivery.run(self.settings.web.poll_seconds), name="web-delivery")]
-        if telegram is None:  # without Telegram nobody else fires the lecture reminders that web residents get
+        if telegram is None:
+            # Reminder rows are checked before the first visitor is served: none lost while the service was down.
+            # With Telegram its post_init does this, and its jobs fire the reminders.
+            await self.blocking(start_lectures, self.assistant)
             tasks.append(asyncio.create_task(self._fire_reminders(), name="lecture-reminders"))
         else:
             await telegram_webhook.start(telegram, self.settings)

@@ -23,11 +23,12 @@ RunBlocking = Callable[..., Awaitable]
 class WebDelivery:
     """Event-stream queues of the visitors connected to this worker, fed from the outbox."""
 
-    def __init__(self, outbox: Outbox, run_blocking: RunBlocking, texts: Texts, language_of: Callable[[str], str]):
+    def __init__(self, outbox: Outbox, run_blocking: RunBlocking, texts: Texts,
+                 visitor_of: Callable[[int], tuple[str, str]]):
         self.outbox = outbox
         self.run_blocking = run_blocking
         self.texts = texts
-        self.language_of = language_of
+        self.visitor_of = visitor_of  # a user row's id -> (their visitor id, their language)
         self._streams: dict[str, set[asyncio.Queue]] = defaultdict(set)
         self._wake = asyncio.Event()
 
@@ -75,8 +76,7 @@ class WebDelivery:
         while self._streams:
             batch = await self.run_blocking(self.outbox.claim, list(self._streams))
             for pending in batch:
-                visitor = await self.run_blocking(self.language_of, pending.user_id)
-                external_id, lang = visitor
+                external_id, lang = await self.run_blocking(self.visitor_of, pending.user_id)
                 streams = self._streams.get(external_id)
                 if not streams:  # they left between the claim and now: the row waits for their return
                     await self.run_blocking(self.outbox.retry_later, pending.id, "visitor left")
