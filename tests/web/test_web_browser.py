@@ -206,3 +206,28 @@ def test_the_page_is_small_and_reflows_at_200_percent_zoom(chat, browser):
     chat.screenshot("11-zoom-200")
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+
+
+def test_booking_a_lecture_offers_its_calendar_file_as_a_download(chat, browser, clock):
+    import time
+
+    from selenium.webdriver.common.by import By
+
+    from tests.lecture_helpers import add_lecture
+
+    lecture_id = add_lecture(chat.web.app.state.web.assistant, clock, title="工资被拖欠怎么办")
+    consent(chat)
+    chat.press("🎓 法治微讲堂")
+    chat.press("1. ")
+    calendar = chat.press("预约 1 位")
+    assert "预约成功" in chat.bot_messages()[-2] and "日历文件" in calendar
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(browser.downloads)})
+    download = browser.find_elements(By.CSS_SELECTOR, "#log .msg.bot .download")[-1]
+    assert f"lecture-{lecture_id}.ics" in download.text
+    chat.screenshot("12-lecture-booked")
+    chat.click(download)
+    saved = browser.downloads / f"lecture-{lecture_id}.ics"
+    deadline = time.monotonic() + 10
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert saved.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
