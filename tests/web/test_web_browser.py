@@ -163,7 +163,7 @@ def telegram_server():
 
 
 def test_staff_reply_from_the_telegram_group_appears_in_the_page_without_reload(browser, start_web, telegram_server,
-                                                                               settings, clock):
+                                                                               settings, clock, tmp_path):
     clock.now = OFFICE_HOURS
     group = telegram_server.group(GROUP, title="东城区司法局工作群", is_forum=True)
     staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
@@ -184,6 +184,12 @@ def test_staff_reply_from_the_telegram_group_appears_in_the_page_without_reload(
     chat.say("我有工资条")
     relayed = telegram_server.wait_for("sendMessage", lambda call: "我有工资条" in (call.get("text") or ""), after=mark)
     assert relayed["message_thread_id"] == card["message_thread_id"]
+    photo = tmp_path / "工资条.png"
+    photo.write_bytes(png())
+    chat.driver.find_element("id", "file").send_keys(str(photo))  # while staff have it, the bot stays silent
+    sent = telegram_server.wait_for("sendDocument", lambda call: call.get("message_thread_id") is not None, after=mark)
+    assert sent.files["document"][0] == "工资条.png" and sent.files["document"][1] == png()
+    chat.wait_idle()
     messages_before = len(chat.bot_messages())
     wang.send_text("请把工资条原件带来", chat=group, thread_id=card["message_thread_id"])
     live = chat.wait_for_message("请把工资条原件带来")
