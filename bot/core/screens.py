@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from bot.core import linking
 from bot.core.content import MenuNode, pick
 from bot.core.messages import Button, Outbound, Reply
 from bot.core.stations import Station
@@ -144,4 +145,5 @@ SCREENS: dict[str, Screen] = {
     "language": language,
     "my_records": my_records,
     "cancel": cancel,
+    "link_code": linking.link_screen,
 }

@@ -443,3 +443,24 @@ class FormSubmission(Base):
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     follow_up_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column()
+
+
+class LinkCode(Base):
+    """A one-time code a resident got on one channel (Telegram) to link their web visits to the same record."""
+
+    __tablename__ = "link_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256: a leaked table reveals no code
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class AccountLink(Base):
+    """A web visitor linked to a resident's record on another channel: from then on, the web acts as that resident."""
+
+    __tablename__ = "account_links"
+
+    web_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime] = mapped_column()

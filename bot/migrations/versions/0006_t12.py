@@ -1,7 +1,7 @@
 """forms: drafts, their files and generic submissions for the form engine (bot/forms); legal-aid drafts move there
 
 Revision ID: 0006_t12
-Revises: 0006_lead
+Revises: 0007
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_t12'
-down_revision = '0006_lead'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
