@@ -239,3 +239,25 @@ def test_the_health_check_in_the_terminal(assistant):
     assert "■ 安全生产：🔴 高风险" in screen and "《安全生产法》第二十八条、第九十七条" in screen
     screen = pick("预约回访")
     assert "已为 通州某某制造有限公司" in screen
+
+
+def test_the_questionnaire_asks_for_consent_first_and_takes_nothing_before(assistant):
+    resident = Resident(assistant, user_id="7006")
+    resident.press_data("go:health_check")
+    assert "请先" not in resident.text and "同意后才能开始" in resident.text
+    resident.say("通州某某科技有限公司")
+    with assistant.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(FormDraft)) == 0, "without consent nothing is kept"
+    resident.press_data("go:health_check")
+    resident.press("同意并开始体检")
+    assert "企业名称" in resident.text
+
+
+def test_a_typed_station_that_does_not_exist_is_asked_again(assistant):
+    resident = Resident(assistant, user_id="7007")
+    resident.command("start")
+    resident.press("同意")
+    resident.press_data("go:health_check")
+    resident.say("通州某某科技有限公司")
+    resident.say("火星镇")
+    assert "没有找到“火星镇”" in resident.text and "街道" in resident.text

@@ -67,6 +67,7 @@ class Step:
     empty: Text | None = None  # multi: what is shown when nothing was chosen
     files: str | None = None  # files: the settings section with file_types, max_file_mb, max_files
     from_profile: bool = False  # station: start with the user's own station, so the step is skipped
+    located: Text | None = None  # station: the note when a shared location chose it ({nearest}, {station})
     in_review: bool = True
 
     @property
@@ -143,10 +144,12 @@ def _step(spec: dict[str, Any], form_id: str) -> Step:
         raise FormError(f"{where}: a choice needs choices or a source")
     if kind == "files" and not spec.get("files"):
         raise FormError(f"{where}: a files field names its limits (files: <settings section>)")
+    if kind == "station" and not (spec.get("error") and spec.get("located")):
+        raise FormError(f"{where}: a station step names its error ({{text}}) and located ({{nearest}}, {{station}}) texts")
     if kind == "info" and not spec.get("render"):
         raise FormError(f"{where}: an info step needs a render hook")
     texts = {key: _text(spec.get(key), where) for key in
-             ("ask", "label", "intro", "help", "done", "skip", "error", "required", "display", "empty")}
+             ("ask", "label", "intro", "help", "done", "skip", "error", "required", "display", "empty", "located")}
     if texts["ask"] is None and kind != "info":
         raise FormError(f"{where}: no question (ask)")
     actions = tuple(StepAction(a["name"], _text(a["label"], where)) for a in spec.get("actions", ()))
@@ -159,7 +162,7 @@ def _step(spec: dict[str, Any], form_id: str) -> Step:
         note=spec.get("note"), render=spec.get("render"), on_done=spec.get("on_done"), done=texts["done"],
         skip=texts["skip"], actions=actions, error=texts["error"], required=texts["required"],
         display=texts["display"], empty=texts["empty"], files=spec.get("files"),
-        from_profile=bool(spec.get("from_profile", False)), in_review=bool(spec.get("in_review", True)),
+        from_profile=bool(spec.get("from_profile", False)), located=texts["located"], in_review=bool(spec.get("in_review", True)),
     )
 
 
@@ -215,7 +218,7 @@ def texts_of(form: Form) -> set[str]:
 
     for step in form.steps:
         for text in (step.ask, step.label, step.intro, step.help, step.done, step.skip, step.error, step.required,
-                     step.display, step.empty, *(a.label for a in step.actions)):
+                     step.display, step.empty, step.located, *(a.label for a in step.actions)):
             add(text)
     review = form.review
     for text in (review.heading, review.submit, review.summary, review.edit, review.restart, form.numbered,

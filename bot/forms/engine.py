@@ -282,7 +282,7 @@ class FormRunner:
         if step is not None and step.type == "station":
             station = turn.assistant.stations.resolve(value)
             if station is None:
-                return Reply([self.show(turn, "aid_unknown_town", text=value[:20])])
+                return Reply([self.show(turn, step.error, text=value[:20])])
             return Reply([self.choose_station(turn, draft, step, station)])
         if step is not None and step.type == "files":
             return Reply([self.show(turn, step.error)])
@@ -371,7 +371,7 @@ class FormRunner:
         if step is None or step.type != "station":
             return None
         values = {"nearest": _screens().nearest_note(turn, station, km), "station": station.name(turn.lang)}
-        return Reply([self.choose_station(turn, draft, step, station, "aid_town_from_location", values)])
+        return Reply([self.choose_station(turn, draft, step, station, step.located, values)])
 
     # --- files ----------------------------------------------------------------------------------------------
     def files_step(self, turn: Turn) -> tuple[FormDraft | None, Step | None]:
