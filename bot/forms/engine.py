@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from bot.core import screens
 from bot.core.callbacks import Action
 from bot.core.content import MenuNode, pick
 from bot.core.messages import Button, FileRef, Outbound, Reply
@@ -20,7 +21,6 @@ from bot.forms.definition import REVIEW, Choice, Form, Step, Text
 from bot.forms.parsing import parse_amount, parse_name, parse_period, parse_phone, yuan
 
 PICKED = "_picked"  # draft data key: multi-choice selections not yet confirmed with their button
-EDITING = "_editing"  # draft data key: the form came back to a step from the review
 _NUMBER = re.compile(r"^\D{0,6}?(\d{1,9}(?:\.\d+)?)\D{0,6}$")  # 大约80人, 80 people
 
 
@@ -53,13 +53,6 @@ class FormHooks:
     review: dict[str, Callable[[Turn, FormDraft, "FormRunner"], Any]] = field(default_factory=dict)
     already: Callable[[Turn, int], "Outbound | Reply | None"] | None = None  # a second submit of a consumed draft
     values: Callable[[Turn], dict[str, Any]] | None = None  # placeholders every text of the form may use
-    start: Callable[[Turn], dict[str, Any]] | None = None  # a new draft's first answers
-
-
-def _screens():
-    from bot.core import screens
-
-    return screens
 
 
 def normalised(text: str) -> str:
@@ -138,7 +131,6 @@ class FormRunner:
         return REVIEW
 
     def advance(self, turn: Turn, draft: FormDraft, data: dict) -> None:
-        data.pop(EDITING, None)
         self.save(turn, draft, data, self.next_step(turn, data))
 
     # --- drawing --------------------------------------------------------------------------------------------
@@ -150,9 +142,8 @@ class FormRunner:
             return turn.screen(node, text, [self.button(self.say(turn, consent.button), "consent")])
         draft = self.draft(turn)
         if draft is None:
-            data = self.hooks.start(turn) if self.hooks.start else {}
             draft = turn.repos.forms.start_draft(turn.user.id, self.form.id, self.form.steps[0].id, {}, turn.now)
-            self.save(turn, draft, self.prefilled(turn, data), None)
+            self.save(turn, draft, self.prefilled(turn, {}), None)
             draft.step = self.next_step(turn, draft.data)
         elif draft.step != REVIEW and draft.step not in self.form.by_id:
             self.save(turn, draft, draft.data, self.next_step(turn, draft.data))
@@ -166,7 +157,7 @@ class FormRunner:
 
     def show(self, turn: Turn, problem: Text | None = None, **values: Any) -> Outbound:
         """Draw the form's node again (the current step), with a reason or a note above it."""
-        outbound = _screens().show_node(turn, self.form.node)
+        outbound = screens.show_node(turn, self.form.node)
         if problem:
             outbound.text = f"{self.say(turn, problem, **values).strip()}\n\n{outbound.text}"
         return outbound
@@ -215,7 +206,7 @@ class FormRunner:
         return turn.screen(node, text, buttons, rows=rows)
 
     def station_rows(self, turn: Turn, step: Step) -> list[list[Button]]:
-        return _screens().station_rows(
+        return screens.station_rows(
             turn, lambda station: self.button(station.name(turn.lang), f"v.{step.id}.{station.id}"))
 
     def choices(self, turn: Turn, step: Step) -> list[Choice]:
@@ -370,7 +361,7 @@ class FormRunner:
         step = self.form.by_id.get(draft.step) if draft is not None else None
         if step is None or step.type != "station":
             return None
-        values = {"nearest": _screens().nearest_note(turn, station, km), "station": station.name(turn.lang)}
+        values = {"nearest": screens.nearest_note(turn, station, km), "station": station.name(turn.lang)}
         return Reply([self.choose_station(turn, draft, step, station, step.located, values)])
 
     # --- files ----------------------------------------------------------------------------------------------
@@ -434,7 +425,6 @@ class FormRunner:
         if kind == "x":
             return self.act(turn, draft, data, step_id)
         if kind == "e" and draft.step == REVIEW and step is not None and step.id in self.form.review.fields:
-            data[EDITING] = step.id
             if step.type == "multi":
                 data[PICKED] = {step.id: list(data.get(step.id, []))}
             self.save(turn, draft, data, step.id)
