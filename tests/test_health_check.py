@@ -261,3 +261,22 @@ def test_a_typed_station_that_does_not_exist_is_asked_again(assistant):
     resident.say("通州某某科技有限公司")
     resident.say("火星镇")
     assert "没有找到“火星镇”" in resident.text and "街道" in resident.text
+
+
+def test_staff_list_the_reports_with_phones_masked(assistant, settings, capsys):
+    import argparse
+
+    from bot.health_check.service import add_parser, run
+
+    resident = Resident(assistant, user_id="7008")
+    resident.command("start")
+    resident.press("同意")
+    fill(resident)
+    resident.press("提交")
+    resident.press("预约回访")
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    assert run(parser.parse_args(["health-check", "list", "--follow-up"]), settings) == 0
+    out = capsys.readouterr().out
+    assert "QY-2026-" in out and "北京某某建筑劳务有限公司" in out and "red=1" in out
+    assert "138****8000" in out and "13800138000" not in out
