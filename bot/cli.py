@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 
+from bot.core.masking import install_log_masking
 from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         # Tools print their results; only the running bot logs its routine work.
         logging.basicConfig(level=logging.INFO if command == "run" else logging.WARNING, format=log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_log_masking()  # every handler, before anything logs: no phone or ID number reaches a log
 
     from bot.db.migrate import upgrade
     from bot.services import build_assistant

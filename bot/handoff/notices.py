@@ -10,7 +10,8 @@ from bot.db.models import Ticket
 from bot.db.repositories import Repositories
 from bot.handoff.context import HandoffContext
 from bot.handoff.repository import CLAIMED, URGENT
-from bot.handoff.summary import mask_phones, phone_for
+from bot.core.masking import mask_text
+from bot.handoff.summary import phone_for
 
 CLAIM_VERB = "tk"
 RATE_VERB = "rate"
@@ -28,9 +29,9 @@ def card(ctx: HandoffContext, ticket: Ticket, now: datetime, reveal: bool = Fals
     """The ticket as staff see it. Phone numbers stay masked except in the claimer's own copy (`reveal`)."""
     summary = ticket.summary or {}
     claimed = reveal and ticket.status == CLAIMED
-    said = "\n".join(f"· {line if claimed else mask_phones(line)}" for line in summary.get("messages") or [])
+    said = "\n".join(f"· {line if claimed else mask_text(line)}" for line in summary.get("messages") or [])
     said = said or ctx.t("desk_no_messages")
-    context = "\n".join(f"· {line}" for line in summary.get("context") or []) or "—"
+    context = "\n".join(f"· {line if claimed else mask_text(line)}" for line in summary.get("context") or []) or "—"
     return ctx.t(
         "desk_ticket_card",
         id=ticket.id,
