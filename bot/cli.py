@@ -96,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
             messages, updates = build_assistant(settings).purge_expired()
             print(f"deleted {messages} expired messages and {updates} old update records")
         return 0
+    if command == "run" and args.webhook:
+        from bot.telegram_channel.authenticity import MissingWebhookSecret, webhook_secret
+
+        try:
+            webhook_secret(settings)
+        except MissingWebhookSecret as error:
+            print(error, file=sys.stderr)
+            return 2
     assistant = build_assistant(settings)
     if command == "chat":
         from bot.lectures.startup import start_up as start_lectures
