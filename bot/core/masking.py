@@ -60,6 +60,12 @@ def mask_lines(lines: list[str]) -> list[str]:
     return [mask_text(line) for line in lines]
 
 
+def mask_name(name: str) -> str:
+    """A person's name as its first character (the surname, mostly) and one mark per other character: 张**."""
+    name = name.strip()
+    return name[:1] + MASK * (len(name) - 1) if name else name
+
+
 class MaskingFilter(logging.Filter):
     """Mask personal data in every log record before any handler writes it: message, arguments and traceback."""
 

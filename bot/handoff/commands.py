@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 
-ROLES = ("officer", "mediator", "lawyer", "supervisor")
 CHANNEL = "telegram"
 
 
@@ -20,10 +19,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     add = sub.add_parser("add", help="register (or update) a member of staff")
     add.add_argument("telegram_id")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--station", help="station id from config.yml; none for district-wide staff")
+    add.add_argument("--role", required=True,
+                     help="a role of knowledge/staff_permissions.yml: station_staff, mediator, lawyer, volunteer, "
+                          "supervisor")
+    add.add_argument("--station", action="append", dest="stations", metavar="STATION",
+                     help="a station id from config.yml; repeat for several; none for district-wide staff")
     sub.add_parser("list", help="registered staff and staff groups")
-    remove = sub.add_parser("remove", help="stop a member of staff acting on tickets (the audit log keeps them)")
+    remove = sub.add_parser("remove", help="stop a member of staff at once; their tickets go back to the queue "
+                                           "(the audit log keeps them)")
     remove.add_argument("telegram_id")
     group = sub.add_parser("set-group", help="the staff group chat new tickets are posted to")
     group.add_argument("chat_id")
@@ -49,35 +52,45 @@ def run(args: argparse.Namespace, settings: Settings,
 
 
 def run_staff(session: Session, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
-    from bot.db.models import StaffGroup, StaffMember
-    from bot.handoff.repository import HandoffRepositories
+    from bot.db.models import StaffGroup, StaffMember, StaffStation
+    from bot.db.repositories import Repositories
+    from bot.handoff.context import HandoffContext
+    from bot.handoff.desk import remove_member
+    from bot.handoff.permissions import load as load_permissions
 
-    repos = HandoffRepositories(session)
-    stations = {station.id for station in settings.stations}
+    repos = Repositories(session).handoff
+    known = {station.id for station in settings.stations}
     station = getattr(args, "station", None)
-    if station is not None and station not in stations:
-        print(f"unknown station {station!r}; see config.yml")
+    chosen = list(dict.fromkeys(getattr(args, "stations", None) or ([station] if station else [])))
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        print(f"unknown station {unknown[0]!r}; see config.yml")
         return 1
     command = args.staff_command
     if command == "add":
+        roles = load_permissions(settings.handoff.permissions_file).roles
+        if args.role not in roles:
+            print(f"unknown role {args.role!r}; roles: {', '.join(roles)} (knowledge/staff_permissions.yml)")
+            return 1
         member = session.query(StaffMember).filter_by(channel=CHANNEL, external_id=args.telegram_id).one_or_none()
         if member is None:
             member = StaffMember(channel=CHANNEL, external_id=args.telegram_id, created_at=now)
             session.add(member)
-        member.name, member.role, member.station_id, member.active = args.name, args.role, station, True
+        member.name, member.role, member.active = args.name, args.role, True
+        member.stations = [StaffStation(station_id=s) for s in chosen]
         session.flush()
-        repos.tickets.log(None, "cli", "staff_added", now, detail=f"staff={member.id} role={args.role}",
-                          staff_id=member.id)
-        print(f"staff {member.id}: {member.name} ({member.role}, {member.station_id or 'district'})")
+        repos.tickets.log(None, "cli", "staff_added", now, staff_id=member.id,
+                          detail=f"staff={member.id} role={args.role} stations={','.join(chosen) or 'district'}")
+        print(f"staff {member.id}: {member.name} ({member.role}, {', '.join(member.station_ids) or 'district'})")
         return 0
     if command == "remove":
         member = repos.staff.find(CHANNEL, args.telegram_id)
         if member is None:
             print(f"no active staff member {args.telegram_id}")
             return 1
-        member.active = False
-        repos.tickets.log(None, "cli", "staff_removed", now, detail=f"staff={member.id}", staff_id=member.id)
-        print(f"removed {member.name}")
+        released = remove_member(HandoffContext.load(settings), Repositories(session), member, "cli", now)
+        back = f"; tickets back in the queue: {', '.join(f'#{n}' for n in released)}" if released else ""
+        print(f"removed {member.name}{back}")
         return 0
     if command == "set-group":
         group = session.query(StaffGroup).filter_by(station_id=station).one_or_none() if station else \
@@ -96,7 +109,8 @@ def run_staff(session: Session, settings: Settings, args: argparse.Namespace, no
         return 0
     for member in repos.staff.all():
         state = "" if member.active else " (removed)"
-        print(f"{member.external_id}\t{member.name}\t{member.role}\t{member.station_id or 'district'}{state}")
+        stations = ",".join(member.station_ids) or "district"
+        print(f"{member.external_id}\t{member.name}\t{member.role}\t{stations}{state}")
     for group in repos.groups.all():
         print(f"group {group.chat_id}\t{group.station_id or 'district'}")
     return 0

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Conversation, StaffGroup, StaffMember, Ticket, TicketEvent, User, WhistleTimer
 
 OPEN, CLAIMED, CLOSED, CANCELLED = "open", "claimed", "closed", "cancelled"
+SUPERVISOR = "supervisor"
 ACTIVE = (OPEN, CLAIMED)
 URGENT, NORMAL = 0, 1
 
@@ -30,21 +31,23 @@ class StaffRepository:
         return self.session.get(StaffMember, staff_id)
 
     def all(self) -> list[StaffMember]:
-        return list(self.session.scalars(select(StaffMember).order_by(StaffMember.station_id, StaffMember.name)))
+        return list(self.session.scalars(select(StaffMember).order_by(StaffMember.name, StaffMember.id)))
+
+    def active(self, channel: str) -> list[StaffMember]:
+        query = select(StaffMember).where(StaffMember.channel == channel, StaffMember.active.is_(True))
+        return list(self.session.scalars(query.order_by(StaffMember.id)))
 
     def supervisors(self, channel: str, station_id: str | None) -> list[StaffMember]:
         """The station's supervisors, else the district's; every supervisor for a ticket with no station."""
-        query = select(StaffMember).where(StaffMember.channel == channel, StaffMember.role == "supervisor",
-                                          StaffMember.active.is_(True)).order_by(StaffMember.id)
+        supervisors = [m for m in self.active(channel) if m.role == SUPERVISOR]
         if station_id is None:
-            return list(self.session.scalars(query))
-        own = list(self.session.scalars(query.where(StaffMember.station_id == station_id)))
-        return own or list(self.session.scalars(query.where(StaffMember.station_id.is_(None))))
+            return supervisors
+        own = [m for m in supervisors if station_id in m.station_ids]
+        return own or [m for m in supervisors if not m.station_ids]
 
     def of_station(self, channel: str, station_id: str | None) -> list[StaffMember]:
-        query = select(StaffMember).where(StaffMember.channel == channel, StaffMember.active.is_(True),
-                                          or_(StaffMember.station_id == station_id, StaffMember.station_id.is_(None)))
-        return list(self.session.scalars(query.order_by(StaffMember.id)))
+        """Active members of the station, and district-wide ones."""
+        return [m for m in self.active(channel) if not m.station_ids or station_id in m.station_ids]
 
 
 class StaffGroupRepository:
@@ -113,10 +116,11 @@ class TicketRepository:
         same_station = Ticket.station_id.is_(None) if ticket.station_id is None else Ticket.station_id == ticket.station_id
         return int(self.session.scalar(select(func.count()).select_from(Ticket).where(ahead, same_station)) or 0)
 
-    def queue(self, station_id: str | None, limit: int = 20) -> list[Ticket]:
+    def queue(self, station_ids: tuple[str, ...] | None, limit: int = 20) -> list[Ticket]:
+        """Waiting tickets of these stations and the district's (None: every station), urgent first, oldest first."""
         query = select(Ticket).where(Ticket.status == OPEN)
-        if station_id is not None:
-            query = query.where(Ticket.station_id == station_id)
+        if station_ids is not None:
+            query = query.where(or_(Ticket.station_id.in_(station_ids), Ticket.station_id.is_(None)))
         return list(self.session.scalars(query.order_by(Ticket.priority, Ticket.opened_at).limit(limit)))
 
     def mine(self, staff_id: int) -> list[Ticket]:
