@@ -66,6 +66,15 @@ def mask_name(name: str) -> str:
     return name[:1] + MASK * (len(name) - 1) if name else name
 
 
+# PostgreSQL's error details quote the row or key that failed ("Failing row contains (…)", "Key (…)=(…)"): values
+# that hide_parameters cannot reach, so a logged database error keeps its first line and loses the detail.
+_DATABASE_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+
+
+def hide_database_details(text: str) -> str:
+    return _DATABASE_DETAIL.sub(r"\1 (hidden: may quote row values)", text)
+
+
 class MaskingFilter(logging.Filter):
     """Mask personal data in every log record before any handler writes it: message, arguments and traceback."""
 
@@ -78,11 +87,11 @@ class MaskingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format string must not hide the record
             message = str(record.msg)
-        record.msg, record.args = mask_text(message), None
+        record.msg, record.args = mask_text(hide_database_details(message)), None
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_text(record.exc_text)
+            record.exc_text = mask_text(hide_database_details(record.exc_text))
         if record.stack_info:
             record.stack_info = mask_text(record.stack_info)
         record.masked = True

@@ -106,6 +106,21 @@ class TicketRepository:
         self.session.expire_all()
         return claimed
 
+    def mark_whistled(self, ticket_id: int, now: datetime) -> bool:
+        """The whistle's half of the claim's condition: touch the ticket only while it is still open.
+
+        The same row and the same `status='open'` test as `claim`, so the two take the row lock in turn: a claim that
+        committed first leaves the whistle no row; a whistle that came first makes the claim wait for it."""
+        statement = (
+            update(_tickets)
+            .where(_tickets.c.id == ticket_id, _tickets.c.status == OPEN)
+            .values(whistled_at=now)
+            .returning(_tickets.c.id)
+        )
+        whistled = self.session.execute(statement).scalar() is not None
+        self.session.expire_all()
+        return whistled
+
     def position(self, ticket: Ticket) -> int:
         """Place in the queue of the ticket's station: urgent first, then oldest first."""
         ahead = and_(
@@ -161,26 +176,28 @@ class WhistleRepository:
         self.session.execute(delete(WhistleTimer).where(WhistleTimer.ticket_id == ticket_id,
                                                         WhistleTimer.fired_at.is_(None)))
 
-    def claim_due(self, now: datetime, limit: int) -> list[WhistleTimer]:
-        """Mark due timers fired in one statement; a timer claimed by another process is skipped, never fired twice."""
-        candidates = (
-            select(_timers.c.id)
+    def due(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        """(timer id, ticket id) of unfired timers that are due, oldest first; nothing is locked yet."""
+        query = (
+            select(_timers.c.id, _timers.c.ticket_id)
             .where(_timers.c.fired_at.is_(None), _timers.c.due_at <= now)
-            .order_by(_timers.c.due_at)
+            .order_by(_timers.c.due_at, _timers.c.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
+        return [(row.id, row.ticket_id) for row in self.session.execute(query)]
+
+    def fire(self, timer_id: int, now: datetime, outcome: str) -> WhistleTimer | None:
+        """Mark one timer fired with its outcome; None when another process fired it first."""
         statement = (
             update(_timers)
-            .where(_timers.c.id.in_(candidates), _timers.c.fired_at.is_(None))
-            .values(fired_at=now)
+            .where(_timers.c.id == timer_id, _timers.c.fired_at.is_(None))
+            .values(fired_at=now, outcome=outcome)
             .returning(_timers.c.id)
         )
-        ids = list(self.session.execute(statement).scalars())
-        if not ids:
-            return []
-        query = select(WhistleTimer).where(WhistleTimer.id.in_(ids)).order_by(WhistleTimer.due_at, WhistleTimer.id)
-        return list(self.session.scalars(query))
+        if self.session.execute(statement).scalar() is None:
+            return None
+        self.session.expire_all()
+        return self.session.get(WhistleTimer, timer_id)
 
     def for_ticket(self, ticket_id: int) -> list[WhistleTimer]:
         query = select(WhistleTimer).where(WhistleTimer.ticket_id == ticket_id).order_by(WhistleTimer.step)
