@@ -353,8 +353,9 @@ class StaffDesk:
 
 
 def remove_member(ctx: HandoffContext, repos: Repositories, member: StaffMember, actor: str, now: datetime) -> list[int]:
-    """Stop a member at once: they can no longer act, and each ticket they held goes back to its queue, posted anew
-    with the whistle re-armed, so nothing more is relayed to them. Returns the tickets released."""
+    """Stop a member at once: they can no longer act, each ticket they held goes back to its queue, posted anew with
+    the whistle re-armed, and nothing more reaches their private chat, not even what was already queued for it.
+    Returns the tickets released."""
     member.active = False
     released = []
     for ticket in repos.handoff.tickets.mine(member.id):
@@ -369,6 +370,8 @@ def remove_member(ctx: HandoffContext, repos: Repositories, member: StaffMember,
         lang = ticket.user.language
         notices.to_resident(repos, ticket, Outbound(ctx.t("handoff_requeued", lang, id=ticket.id)), now)
         released.append(ticket.id)
-    repos.handoff.tickets.log(None, actor, "staff_removed", now, detail=f"staff={member.id} released={len(released)}",
-                              staff_id=member.id)
+    desk_chat = repos.handoff.recipient(member.channel, member.external_id)
+    withdrawn = repos.notifications.withdraw_unsent(desk_chat.id, "staff member removed", now)
+    repos.handoff.tickets.log(None, actor, "staff_removed", now, staff_id=member.id,
+                              detail=f"staff={member.id} released={len(released)} withdrawn={withdrawn}")
     return released

@@ -163,6 +163,16 @@ class NotificationRepository:
         )
         self.session.execute(statement)
 
+    def withdraw_unsent(self, user_id: int, reason: str, now: datetime) -> int:
+        """Never send what is still waiting for this user (a member of staff who was removed); a send already under
+        way cannot be called back."""
+        statement = (
+            update(_table)
+            .where(_table.c.user_id == user_id, _table.c.sent_at.is_(None), _table.c.failed_at.is_(None))
+            .values(failed_at=now, error=reason[:200])
+        )
+        return self.session.execute(statement).rowcount or 0
+
     def for_user(self, user_id: int) -> list[Notification]:
         query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)
         return list(self.session.scalars(query))

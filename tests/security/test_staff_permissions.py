@@ -136,11 +136,12 @@ def test_only_roles_that_decide_legal_aid_may_change_its_status(assistant, desk)
 def test_a_removed_member_stops_at_once_and_their_tickets_go_back_to_the_queue(assistant, desk, settings, clock):
     resident = waiting_ticket(assistant)
     act(desk, "501", "button", button_data="tk:1")
-    resident.say("还在吗")
+    resident.say("还在吗")  # queued for 501's private chat, not yet sent when they are removed
     before = len(outbox_for(assistant, "501"))
     group_posts = len(outbox_for(assistant, GROUP))
 
     assert staff_cli(settings, clock, "remove", "501") == 0
+    assert all(n.failed_at is not None and n.sent_at is None for n in outbox_for(assistant, "501"))
     released = ticket(assistant)
     assert released.status == "open" and released.staff_id is None and released.thread_id is None
     with assistant.sessions() as session:
