@@ -19,8 +19,8 @@ _NUMBER = re.compile(
     (?<!\d)
     (?:
         (?P<id>\d{17}[\dXx])                                   # resident ID card (居民身份证), 18 characters
-      | (?P<card>\d{4}(?:[ \-]?\d{4}){2}(?:[ \-]?\d{1,4}){1,2}  # bank card, 16-19 digits, grouped or not
-           |\d{15,19})
+      | (?P<card>\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?      # bank card, 16-19 digits, grouped or not
+           |\d{15,19})                                          # (15: a first-generation ID number too)
       | (?P<mobile>(?:\+?86[ \-]?)?1[3-9]\d(?:[ \-]?\d{4}){2}) # mainland mobile, 138-1234-5678 too
       | (?P<landline>0\d{2,3}[ \-]?\d{7,8})                    # landline with its area code
       | (?P<digits>\d{7,})                                     # any other long number (an account, a case number)
@@ -40,8 +40,11 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def mask_number(match: re.Match[str]) -> str:
-    """A phone keeps its first three and last four digits (138****5678); anything else only its last four."""
+def mask_number(match: re.Match[str], long_numbers: bool = True) -> str:
+    """A phone keeps its first three and last four digits (138****5678); anything else only its last four.
+    Without `long_numbers`, other long numbers (update and chat ids in a log) are kept as they are."""
+    if match.group("digits") and not long_numbers:
+        return match.group()
     if match.group("mobile") or match.group("landline"):
         digits = _digits(match.group())
         return mask_phone(digits[-11:] if match.group("mobile") else digits)
@@ -49,11 +52,13 @@ def mask_number(match: re.Match[str]) -> str:
     return MASK * (len(characters) - 4) + characters[-4:]
 
 
-def mask_text(text: str) -> str:
-    """The text with every phone, ID number, bank card and street address hidden; everything else kept."""
+def mask_text(text: str, long_numbers: bool = True) -> str:
+    """The text with every phone, ID number, bank card and street address hidden; everything else kept.
+
+    `long_numbers=False` (for logs) keeps other numbers of seven digits or more, such as update and chat ids."""
     if not text:
         return text
-    return _NUMBER.sub(mask_number, _ADDRESS.sub(HIDDEN_ADDRESS, text))
+    return _NUMBER.sub(lambda match: mask_number(match, long_numbers), _ADDRESS.sub(HIDDEN_ADDRESS, text))
 
 
 def mask_lines(lines: list[str]) -> list[str]:
@@ -75,6 +80,11 @@ def hide_database_details(text: str) -> str:
     return _DATABASE_DETAIL.sub(r"\1 (hidden: may quote row values)", text)
 
 
+def mask_for_log(text: str) -> str:
+    """Phones, ID numbers, bank cards, addresses and database row quotes hidden; ids kept for whoever reads the log."""
+    return mask_text(hide_database_details(text), long_numbers=False)
+
+
 class MaskingFilter(logging.Filter):
     """Mask personal data in every log record before any handler writes it: message, arguments and traceback."""
 
@@ -87,13 +97,13 @@ class MaskingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format string must not hide the record
             message = str(record.msg)
-        record.msg, record.args = mask_text(hide_database_details(message)), None
+        record.msg, record.args = mask_for_log(message), None
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_text(hide_database_details(record.exc_text))
+            record.exc_text = mask_for_log(record.exc_text)
         if record.stack_info:
-            record.stack_info = mask_text(record.stack_info)
+            record.stack_info = mask_for_log(record.stack_info)
         record.masked = True
         return True
 

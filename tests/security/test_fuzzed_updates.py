@@ -36,6 +36,8 @@ def live(settings, clock, domain_services):
     settings.notifications = settings.notifications.model_copy(update={"poll_seconds": 3600})
     settings.handoff = settings.handoff.model_copy(update={"whistle_check_seconds": 3600})
     settings.lectures = settings.lectures.model_copy(update={"demo_data": False})
+    # Telegram's 20-a-minute group limit would make the limiter sleep between examples: what is sent must be seen.
+    settings.rate_limit = settings.rate_limit.model_copy(update={"group_per_minute": 0, "overall_per_second": 0})
     server = FakeTelegram(token="123456:FUZZ", bot_user=BOT_USER).start()
     for resident in RESIDENTS:
         server.private_user(resident, first_name="居民")

@@ -145,3 +145,10 @@ def test_the_log_filter_masks_arguments_and_tracebacks(before, number):
     MaskingFilter().filter(record)
     written = logging.Formatter().format(record)
     assert typed not in written and _digits(typed) not in written
+
+
+def test_the_log_filter_keeps_update_and_chat_ids():
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "update %s from chat %s: phone %s", (
+        100000061, -1001234567890, "13812345678"), None)
+    MaskingFilter().filter(record)
+    assert record.getMessage() == "update 100000061 from chat -1001234567890: phone 138****5678"
