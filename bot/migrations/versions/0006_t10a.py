@@ -15,6 +15,15 @@ branch_labels = None
 depends_on = None
 
 
+def _drop_column(table: str, column: str) -> None:
+    # Never a batch "move and copy" on SQLite: with foreign keys on, dropping the old table would cascade to the rows
+    # that point at it (tickets and audit rows of staff, a ticket's timers). SQLite 3.35+ drops a column in place.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+    else:
+        op.drop_column(table, column)
+
+
 def upgrade() -> None:
     op.create_table('staff_stations',
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -22,29 +31,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['staff_id'], ['staff_members.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('staff_id', 'station_id')
     )
-    with op.batch_alter_table('staff_stations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_staff_stations_station_id'), ['station_id'], unique=False)
+    op.create_index(op.f('ix_staff_stations_station_id'), 'staff_stations', ['station_id'], unique=False)
     op.execute("INSERT INTO staff_stations (staff_id, station_id) "
                "SELECT id, station_id FROM staff_members WHERE station_id IS NOT NULL")
     op.execute("UPDATE staff_members SET role = 'station_staff' WHERE role = 'officer'")
-    with op.batch_alter_table('staff_members', schema=None) as batch_op:
-        batch_op.drop_column('station_id')
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('claim_token', sa.String(length=32), nullable=True))
-    with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('whistled_at', sa.DateTime(timezone=True), nullable=True))
+    _drop_column('staff_members', 'station_id')
+    op.add_column('notifications', sa.Column('claim_token', sa.String(length=32), nullable=True))
+    op.add_column('tickets', sa.Column('whistled_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_column('whistled_at')
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_column('claim_token')
-    with op.batch_alter_table('staff_members', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('station_id', sa.String(length=24), nullable=True))
+    _drop_column('tickets', 'whistled_at')
+    _drop_column('notifications', 'claim_token')
+    op.add_column('staff_members', sa.Column('station_id', sa.String(length=24), nullable=True))
     op.execute("UPDATE staff_members SET station_id = (SELECT MIN(station_id) FROM staff_stations "
                "WHERE staff_stations.staff_id = staff_members.id)")
     op.execute("UPDATE staff_members SET role = 'officer' WHERE role = 'station_staff'")
-    with op.batch_alter_table('staff_stations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_staff_stations_station_id'))
+    op.drop_index(op.f('ix_staff_stations_station_id'), table_name='staff_stations')
     op.drop_table('staff_stations')
