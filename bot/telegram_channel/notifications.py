@@ -48,7 +48,11 @@ class NotificationCourier:
         """Renew the batch's lease until the batch is done, so no other process takes a row still being sent."""
         while True:
             await asyncio.sleep(self.outbox.renew_every)
-            held = await services.run_domain(self.outbox.renew, batch)
+            try:
+                held = await services.run_domain(self.outbox.renew, batch)
+            except Exception:  # noqa: BLE001 - a missed renewal is retried; the send itself is fenced by its token
+                log.warning("could not renew the claim of %d notifications", len(batch), exc_info=True)
+                continue
             if not held:
                 return
 
