@@ -15,7 +15,8 @@ from bot.db.models import StaffMember, Ticket
 from bot.db.repositories import Repositories
 from bot.handoff import notices, whistle
 from bot.handoff.context import HandoffContext
-from bot.handoff.permissions import (ACT_FOR_OTHERS, CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_QUEUE)
+from bot.handoff.permissions import (ACT_FOR_OTHERS, CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_PERSONAL_DATA,
+                                     VIEW_QUEUE)
 from bot.handoff.repository import CLAIMED, CLOSED, OPEN
 from bot.legal_aid import staff_notices as aid_staff
 
@@ -181,8 +182,10 @@ class StaffDesk:
                          hint: str) -> None:
         """The card in the claimer's private chat: unmasked only when their role may see personal data (audited)."""
         recipient = repos.handoff.recipient(staff.channel, staff.external_id)
-        reveal = self.ctx.permissions.unmask(repos.session, staff, ticket.station_id, f"ticket={ticket.id}", now,
-                                             ticket.id)
+        permissions = self.ctx.permissions
+        # A role that never sees personal data simply gets the masked card; no refusal to audit.
+        reveal = permissions.allows(staff, VIEW_PERSONAL_DATA, ticket.station_id) and permissions.unmask(
+            repos.session, staff, ticket.station_id, f"ticket={ticket.id}", now, ticket.id)
         card = notices.card(self.ctx, ticket, now, reveal=reveal)
         if not reveal:
             card += "\n" + self.ctx.t("desk_card_masked_note")
