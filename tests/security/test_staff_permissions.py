@@ -91,8 +91,8 @@ def test_a_volunteer_may_not_transfer_nor_see_personal_data(assistant, desk):
     resident.say(f"我的身份证号是11010519491231002X，电话{PHONE}")
     relayed = outbox_for(assistant, "504")[-1].text
     assert PHONE not in relayed and "11010519491231002X" not in relayed and "002X" in relayed
-    assert events(assistant, "unmasked") == [] and events(assistant, "refused") == [
-        e for e in events(assistant, "refused") if "transfer" in e.detail]
+    assert events(assistant, "unmasked") == []
+    assert [e.detail.split()[0] for e in events(assistant, "refused")] == ["transfer"]  # the claim card is no refusal
 
 
 def test_transfer_to_a_colleague_who_may_not_take_the_ticket_is_refused(assistant, desk):
