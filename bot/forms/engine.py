@@ -258,7 +258,7 @@ class FormRunner:
         edit = [self.button(self.say(turn, review.edit, field=self.say(turn, step.label)), f"e.{step.id}")
                 for step in fields] if review.edit else []
         rows = list(hooks[review.rows](turn, draft, self)) if review.rows else []
-        submit = self.button(self.say(turn, review.submit), f"s.{draft.id}")
+        submit = self.button(self.say(turn, review.submit), f"submit.{draft.id}")
         rows.append([submit, self.button(self.say(turn, review.restart), "restart")] if review.restart else [submit])
         return turn.screen(node, text, edit, rows=rows)
 
@@ -406,12 +406,12 @@ class FormRunner:
 
     # --- buttons --------------------------------------------------------------------------------------------
     def press(self, turn: Turn, arg: str) -> Outbound | Reply | None:
-        """<verb>: consent, v.<step>.<value>, d.<step> (done), x.<action>, e.<step> (edit), restart, s.<draft id>."""
+        """<verb>: consent, v.<step>.<value>, d.<step> (done), x.<action>, e.<step> (edit), restart, submit.<draft id>."""
         if arg == "consent" and self.form.consent is not None:
             turn.user.consent, turn.user.consent_at = "granted", turn.now
             return self.show(turn, "consent_granted")
-        if arg.startswith("s."):
-            return self.submit(turn, arg[2:])
+        if arg.startswith("submit."):
+            return self.submit(turn, arg.removeprefix("submit."))
         draft = self.active(turn)
         if draft is None:
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.core.turn import Turn
@@ -28,14 +27,6 @@ def build(turn: Turn, text: str, limit: int) -> dict[str, Any]:
         fields = sorted(key for key in draft.data if not key.startswith("_") and key != "phone")
         summary["context"].append(f"{draft.form}_draft: " + ", ".join(fields))
     return summary
-
-
-_PHONE_LIKE = re.compile(r"\d(?:[\s-]?\d){6,}")
-
-
-def mask_phones(text: str) -> str:
-    """Mask anything that looks like a phone number in a resident's message, as phones are masked before a claim."""
-    return _PHONE_LIKE.sub(lambda match: mask(re.sub(r"[\s-]", "", match.group())), text)
 
 
 def phone_for(summary: dict[str, Any], claimed: bool) -> str:
