@@ -106,7 +106,7 @@ class StaffDesk:
                 return
             ticket.thread_id = thread_id
             repos.notifications.add(ticket.group.recipient_id, Outbound(notices.card(self.ctx, ticket, now)), now,
-                                    thread_id=thread_id)
+                                    thread_id=thread_id, about=ticket.user_id)
             if ticket.staff is not None:
                 self._card_to_claimer(repos, ticket.staff, ticket, now, self.ctx.t("desk_topic_hint"))
 
@@ -166,7 +166,7 @@ class StaffDesk:
         """Only the claimer sees the phone unmasked, in their private chat: others in the group never do."""
         recipient = repos.handoff.recipient(staff.channel, staff.external_id)
         card = f"{notices.card(self.ctx, ticket, now, reveal=True)}\n\n{hint}"
-        repos.notifications.add(recipient.id, Outbound(card), now)
+        repos.notifications.add(recipient.id, Outbound(card), now, about=ticket.user_id)
 
     # --- commands --------------------------------------------------------------------------------------------
 
@@ -257,7 +257,7 @@ class StaffDesk:
                                       detail=f"staff={other.id}")
             recipient = repos.handoff.recipient(other.channel, other.external_id)
             card = f"{ctx.t('desk_transfer_to_you', id=ticket.id, staff=staff.name)}\n\n{notices.card(ctx, ticket, now)}"
-            repos.notifications.add(recipient.id, Outbound(card), now)
+            repos.notifications.add(recipient.id, Outbound(card), now, about=ticket.user_id)
             told = ctx.t("handoff_transferred", lang, id=ticket.id, target=self._name(ticket, lang))
             notices.to_resident(repos, ticket, Outbound(told), now)
             return ctx.t("desk_transferred", id=ticket.id, target=other.name)

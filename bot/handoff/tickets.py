@@ -48,11 +48,15 @@ def open_ticket(turn: Turn, reason: str, text: str = "") -> Outbound:
     repos.session.flush()
     whistle.schedule(ctx, repos, ticket, turn.now)
     repos.handoff.tickets.log(ticket.id, "resident", "opened", turn.now, detail=f"reason={ticket.reason}")
-    notices.post_new(ctx, repos, ticket, turn.now)
+    told = notices.post_new(ctx, repos, ticket, turn.now)
     if urgent:
-        notices.to_duty(ctx, repos, ticket, turn.now, f"{ctx.t('desk_urgent_duty')}\n\n{notices.card(ctx, ticket, turn.now)}")
+        duty = f"{ctx.t('desk_urgent_duty')}\n\n{notices.card(ctx, ticket, turn.now)}"
+        told = notices.to_duty(ctx, repos, ticket, turn.now, duty) or told
     lines = [turn.t("handoff_emergency").strip()] if urgent else []
-    lines.append(turn.t("handoff_opened", id=ticket.id).strip())
+    # Only what really happened: staff saw the question only if someone was told and the words were kept.
+    opened = "handoff_opened_nobody" if not told else "handoff_opened" if ticket.summary["messages"] else \
+        "handoff_opened_unseen"
+    lines.append(turn.t(opened, id=ticket.id).strip())
     lines.append(status_text(turn, ctx, ticket))
     return turn.screen(node, "\n\n".join(lines))
 
@@ -85,41 +89,56 @@ def staff_name(ctx: HandoffContext, ticket: Ticket, lang: str) -> str:
     return ctx.t("handoff_staff_anonymous", lang)
 
 
-def intercept(turn: Turn, inbound: Inbound) -> Reply | None:
+def intercept(turn: Turn, inbound: Inbound, form_in_progress: bool = False) -> Reply | None:
     """/cancel leaves a ticket. While staff have it the bot is silent and relays everything; while it waits, menus
-    still work and what the resident writes or sends is passed on. A comment after a rating is kept. None lets the
-    assistant handle the inbound as usual."""
+    still work and what the resident writes or sends is passed on. A form in progress owns typed answers and its own
+    /cancel. A comment after a rating is kept. None lets the assistant handle the inbound as usual."""
     ticket = turn.repos.handoff.tickets.active_for(turn.user.id)
     if ticket is None:
         return take_comment(turn, inbound)
+    if form_in_progress and inbound.kind in (InboundKind.TEXT, InboundKind.MEDIA, InboundKind.COMMAND):
+        return None
     if inbound.kind is InboundKind.COMMAND and inbound.command == LEAVE_COMMAND:
         return leave(turn, ticket)
     relayable = inbound.kind in (InboundKind.TEXT, InboundKind.MEDIA)
-    if ticket.status == CLAIMED:
-        if inbound.kind is InboundKind.BUTTON:
-            return Reply(notice=turn.t("handoff_buttons_paused").strip())
-        relay_from_resident(turn, ticket, inbound)
-        return Reply()
-    if not relayable:
+    if ticket.status == CLAIMED and inbound.kind is InboundKind.BUTTON:
+        return Reply(notice=turn.t("handoff_buttons_paused").strip())
+    if ticket.status != CLAIMED and not relayable:
         return None
-    relay_from_resident(turn, ticket, inbound)
-    return Reply([Outbound(turn.t("handoff_passed_on", id=ticket.id).strip())])
+    if not turn.consented and inbound.kind is not InboundKind.COMMAND:
+        # Relaying means keeping the words in the outbox: without consent nothing is kept, so nothing is passed on.
+        current = turn.assistant.current_screen(turn)
+        consent = [[turn.action_button(turn.t("consent_yes"), "consent", "yes")]]
+        return Reply([Outbound(turn.t("handoff_not_passed_without_consent", id=ticket.id).strip(), consent + current.buttons)])
+    passed = relay_from_resident(turn, ticket, inbound)
+    if ticket.status == CLAIMED and passed:
+        return Reply()
+    key = "handoff_passed_on" if passed else "handoff_not_passed_on"
+    return Reply([Outbound(turn.t(key, id=ticket.id).strip())])
 
 
-def relay_from_resident(turn: Turn, ticket: Ticket, inbound: Inbound) -> None:
-    """Pass what the resident sent to whoever handles the ticket: text as text, anything else as a copy."""
+def relay_from_resident(turn: Turn, ticket: Ticket, inbound: Inbound) -> bool:
+    """Pass what the resident sent to whoever handles the ticket: text as text, anything else as a copy. False when
+    there was nobody to pass it to."""
     ctx, repos = context(turn), turn.repos
+    about = turn.user.id
     if inbound.kind is InboundKind.TEXT or inbound.kind is InboundKind.COMMAND:
         said = inbound.text or f"/{inbound.command}"
         if ticket.status == OPEN and ctx.is_urgent(said) and ticket.priority != URGENT:
             ticket.priority = URGENT
             repos.handoff.tickets.log(ticket.id, "resident", "became_urgent", turn.now)
         message = Outbound(ctx.t("desk_resident_says", id=ticket.id, text=said))
-        notices.to_handler(repos, ticket, message, turn.now)
+        passed = notices.to_handler(repos, ticket, message, turn.now, about=about)
     elif inbound.message_id is not None:
-        notices.to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent", id=ticket.id)), turn.now)
-        notices.to_handler(repos, ticket, Outbound(""), turn.now, copy_from=(inbound.chat_id, inbound.message_id))
-    repos.handoff.tickets.log(ticket.id, "resident", "relayed", turn.now, detail=inbound.kind.value)
+        passed = notices.to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent", id=ticket.id)), turn.now,
+                                    about=about)
+        notices.to_handler(repos, ticket, Outbound(""), turn.now, copy_from=(inbound.chat_id, inbound.message_id),
+                           about=about)
+    else:
+        passed = False
+    repos.handoff.tickets.log(ticket.id, "resident", "relayed" if passed else "not_relayed", turn.now,
+                              detail=inbound.kind.value)
+    return passed
 
 
 def leave(turn: Turn, ticket: Ticket) -> Reply:
@@ -168,7 +187,10 @@ def take_comment(turn: Turn, inbound: Inbound) -> Reply | None:
     ticket = turn.repos.handoff.tickets.get(int(ticket_id))
     if ticket is None or ticket.user_id != turn.user.id:
         return None
+    current = turn.assistant.current_screen(turn)
+    if not turn.consented:  # a comment is free text: without consent it is read, thanked for, and not kept
+        turn.repos.handoff.tickets.log(ticket.id, "resident", "comment_not_kept", turn.now)
+        return Reply([Outbound(turn.t("handoff_comment_not_kept").strip(), current.buttons)])
     ticket.rating_comment = inbound.text.strip()[:1000]
     turn.repos.handoff.tickets.log(ticket.id, "resident", "commented", turn.now)
-    current = turn.assistant.current_screen(turn)
     return Reply([Outbound(turn.t("handoff_comment_saved").strip(), current.buttons)])
