@@ -17,6 +17,8 @@ from bot.db.models import (
     AidDraft,
     AidEvidence,
     Conversation,
+    Lecture,
+    LectureBooking,
     LectureRequest,
     MessageRecord,
     Notification,
@@ -126,6 +128,11 @@ def _lecture_request_phones(session: Session, cutoff: datetime) -> int:
                                                        LectureRequest.contact_phone != "").values(contact_phone=""))
 
 
+def _lecture_bookings(session: Session, cutoff: datetime) -> int:
+    ended = select(Lecture.id).where(Lecture.ends_at < cutoff)
+    return _rows(session, delete(LectureBooking).where(LectureBooking.lecture_id.in_(ended)))
+
+
 def _drafts(session: Session, cutoff: datetime) -> int:
     stale = select(AidDraft.id).where(AidDraft.updated_at < cutoff)
     session.execute(delete(AidEvidence).where(AidEvidence.draft_id.in_(stale)))
@@ -159,6 +166,7 @@ PURGES: dict[str, Callable[[Session, datetime | None], int]] = {
     "relays": _relays,
     "notifications": _notifications,
     "lecture_request_phones": _lecture_request_phones,
+    "lecture_bookings": _lecture_bookings,
     "drafts": _drafts,
     "evidence_files": _evidence_files,
     "dedupe_rows": _dedupe_rows,
