@@ -76,7 +76,8 @@ def status_text(turn: Turn, ctx: HandoffContext, ticket: Ticket) -> str:
         back = whistle.back_at(ctx, ticket.station_id, turn.now)
         when = ctx.local(back).strftime("%m-%d %H:%M") if back else "—"
         note = turn.t("handoff_after_hours", station=station, hours=hours, back=when)
-    return f"{text}\n{note.strip()}\n{turn.t('handoff_how_to_leave').strip()}"
+    how = "handoff_how_to_leave" if turn.consented else "handoff_how_to_leave_without_consent"
+    return f"{text}\n{note.strip()}\n{turn.t(how).strip()}"
 
 
 def repos_position(turn: Turn, ticket: Ticket) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.core.messages import InboundKind
-from bot.db.models import AidApplication, AidDraft, LectureRequest, MessageRecord, Notification, Ticket, TicketEvent
+from bot.db.models import AidApplication, AidDraft, Conversation, LectureRequest, MessageRecord, Notification, Ticket, TicketEvent
 from tests.domain_helpers import Resident
 from tests.handoff_helpers import act, command, outbox_for, ticket
 from tests.test_handoff import resident_at_dongsi, staffed  # noqa: F401 - the fixture
@@ -51,6 +51,7 @@ def test_without_consent_a_ticket_summary_holds_no_words_and_the_resident_is_tol
     resident.say(f"老板拖欠工资 {SECRET}")
     resident.command("human")
     assert "看不到您之前说的话" in resident.text and "已经看到" not in resident.text and "会看到" not in resident.text
+    assert "不会转给工作人员" in resident.text and "都会转给工作人员" not in resident.text
     assert ticket(assistant).summary["messages"] == []
     assert "1234" not in every_text_column(assistant)
 
@@ -155,3 +156,44 @@ def test_declining_consent_deletes_nothing_and_says_nothing_was_kept(assistant):
     resident.command("start")
     resident.press("暂不同意")
     assert "不会保存您的个人信息" in resident.text and "已撤回" not in resident.text
+
+
+def test_without_consent_a_form_keeps_no_typed_answer(assistant):
+    resident = stranger(assistant)
+    resident.press_data("go:lecture_request")
+    assert "请先同意隐私说明" in resident.text
+    resident.say("北新仓社区居委会 13800138000")
+    resident.command("menu")
+    resident.press("法律援助")
+    resident.say("张三 13800138000")
+    with assistant.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AidDraft)) == 0
+        assert session.scalar(select(func.count()).select_from(LectureRequest)) == 0
+        data = session.scalar(select(Conversation.data))
+    assert "13800138000" not in str(data) and "13800138000" not in every_text_column(assistant)
+
+
+def test_a_shared_location_is_used_once_and_never_stored(assistant):
+    resident = resident_at_dongsi(assistant)
+    resident.send_location(39.93, 116.42)
+    assert "最近" in resident.text
+    with assistant.sessions() as session:
+        rows = session.execute(select(MessageRecord.kind, MessageRecord.text)
+                               .where(MessageRecord.kind == "location")).all()
+        data = session.scalar(select(Conversation.data))
+    assert rows == [("location", "")] and "39.93" not in str(data) and "116.42" not in every_text_column(assistant)
+
+
+def test_in_a_group_the_bot_stores_nothing_about_anyone(assistant):
+    from bot.core.messages import Inbound
+    from bot.db.models import User
+
+    for n, (kind, fields) in enumerate([(InboundKind.COMMAND, {"command": "start"}),
+                                        (InboundKind.TEXT, {"text": f"大家好 {SECRET}"}),
+                                        (InboundKind.COMMAND, {"command": "mydata"})]):
+        assistant.handle(Inbound(channel="telegram", user_id="3003", chat_id="-100", kind=kind, update_key=f"g{n}",
+                                 private_chat=False, **fields))
+    with assistant.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+        assert session.scalar(select(func.count()).select_from(MessageRecord)) == 0
+    assert "1234" not in every_text_column(assistant)
