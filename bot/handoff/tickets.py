@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 NODE = "human"
 COMMENT = "ticket_comment"  # conversation.data key: the closed ticket a typed comment belongs to
 LEAVE_COMMAND = "cancel"
+RIGHTS_COMMANDS = ("privacy", "mydata", "forget")  # never relayed: the bot answers them itself
+RIGHTS_VERBS = ("consent", "pd")
 
 
 def context(turn: Turn) -> HandoffContext:
@@ -99,6 +101,8 @@ def intercept(turn: Turn, inbound: Inbound, form_in_progress: bool = False) -> R
         return take_comment(turn, inbound)
     if form_in_progress and inbound.kind in (InboundKind.TEXT, InboundKind.MEDIA, InboundKind.COMMAND):
         return None
+    if inbound.command in RIGHTS_COMMANDS or inbound.button_data.split(":", 1)[0] in RIGHTS_VERBS:
+        return None  # privacy rights work at any time, even while staff have the conversation
     if inbound.kind is InboundKind.COMMAND and inbound.command == LEAVE_COMMAND:
         return leave(turn, ticket)
     relayable = inbound.kind in (InboundKind.TEXT, InboundKind.MEDIA)

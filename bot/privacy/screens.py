@@ -6,6 +6,7 @@ from bot.core.callbacks import go
 from bot.core.content import MenuNode
 from bot.core.messages import Attachment, Button, Outbound, Reply
 from bot.core.turn import Turn
+from bot.handoff import tickets as handoff
 from bot.lectures import catalogue
 from bot.lectures.desk import LectureDesk
 from bot.privacy import erasure, export
@@ -76,6 +77,9 @@ def send_my_data(turn: Turn) -> Reply:
 
 def forget(turn: Turn) -> Reply:
     """Delete or anonymise everything about the resident; only anonymous counts and archived applications stay."""
+    active = turn.repos.handoff.tickets.active_for(turn.user.id)
+    if active is not None:  # staff are told the resident left, as with /cancel
+        handoff.leave(turn, active)
     desk = LectureDesk(turn.repos, catalogue.context(turn), turn.now)
     counts = erasure.forget(turn.repos, turn.user, turn.now, desk.cancel)
     turn.forgotten = True  # nothing of this turn is recorded

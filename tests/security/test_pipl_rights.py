@@ -140,3 +140,15 @@ def test_mydata_and_forget_are_commands_published_from_the_menu(assistant):
     resident = Resident(assistant)
     resident.command("privacy")
     assert "我的数据" in resident.labels() and "删除我的数据" in resident.labels()
+
+
+def test_forget_ends_an_open_ticket_and_tells_staff_the_resident_left(assistant, staffed):  # noqa: F811
+    from tests.handoff_helpers import outbox_for, ticket
+
+    resident = resident_at_dongsi(assistant)
+    resident.command("human")
+    act(staffed, "501", "button", button_data="tk:1")
+    resident.command("forget")
+    resident.press("确认删除")
+    assert ticket(assistant).status == "cancelled"
+    assert "离开" in outbox_for(assistant, "501")[-1].text or "退出" in outbox_for(assistant, "501")[-1].text
