@@ -10,7 +10,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import consult, screens
+from bot.core import consult, flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
@@ -134,7 +134,7 @@ class Assistant:
             user = repos.users.find(inbound.channel, inbound.user_id)
             if user is not None and user.conversation is not None:
                 turn = Turn(self, repos, user, self.clock())
-                if self._flooded(turn, count=False) or self._form_in_progress(turn) \
+                if flood.over(turn) or self._form_in_progress(turn) \
                         or repos.handoff.tickets.active_for(user.id) is not None:
                     return None
         return consult.Understanding.of(self, text)
@@ -148,33 +148,10 @@ class Assistant:
             return screen
         return None
 
-    def _flooded(self, turn: Turn, count: bool = True) -> bool:
-        """Whether the resident has sent more than the flood limit in the current window; counts this update."""
-        limit = self.settings.privacy
-        data = turn.conversation.data
-        window = data.get("flood") or {}
-        started = window.get("since")
-        fresh = started is None or (turn.now - datetime.fromisoformat(started)).total_seconds() >= limit.flood_seconds
-        seen = 0 if fresh else int(window.get("n", 0))
-        if not count:
-            return seen >= limit.flood_messages
-        window = {"since": turn.now.isoformat() if fresh else started, "n": seen + 1,
-                  "warned": False if fresh else window.get("warned", False)}
-        turn.conversation.data = {**data, "flood": window}
-        return window["n"] > limit.flood_messages
-
-    def _slow_down(self, turn: Turn) -> Reply:
-        """Answer a flood once, politely; after that say nothing, and never pass any of it on to staff."""
-        window = turn.conversation.data["flood"]
-        if window.get("warned"):
-            return Reply(handled=False)
-        turn.conversation.data = {**turn.conversation.data, "flood": {**window, "warned": True}}
-        log.info("flood limit reached by user %s", turn.user.id)
-        return Reply([Outbound(turn.t("flood_slow_down", seconds=self.settings.privacy.flood_seconds).strip())])
-
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
-        if self._flooded(turn):
-            return self._slow_down(turn)
+        if flood.count(turn):
+            log.info("flood limit reached by user %s", turn.user.id)
+            return flood.answer(turn)
         # While staff have the conversation the bot is silent and relays; a ticket's rating comment is taken here too.
         # A form in progress keeps its typed answers and its /cancel, even while a ticket is open.
         handed_over = handoff.intercept(turn, inbound, form_in_progress=self._form_in_progress(turn) is not None)
@@ -230,10 +207,11 @@ class Assistant:
 
     def _urgent(self, turn: Turn, text: str) -> Reply:
         """An emergency gets the emergency numbers and an urgent ticket, and still the answer to its question."""
-        answer = consult.ask(turn, text)
-        answered_by_staff = turn.conversation.screen == handoff.NODE  # the question itself asked for a person
         ticket = handoff.open_ticket(turn, "urgent", text)
-        return Reply([ticket] + ([] if answered_by_staff else answer.messages))
+        answer = consult.ask(turn, text)
+        if turn.conversation.screen == handoff.NODE:  # no answer, only the way to staff: the ticket says it all
+            return Reply([ticket])
+        return Reply([ticket] + answer.messages)
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:
         """A short explanation, with the buttons of the screen the user is still on."""
