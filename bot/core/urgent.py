@@ -58,9 +58,18 @@ def _find(words: list[str], phrases: tuple[Phrase, ...]) -> list[tuple[int, int]
     return spans
 
 
-@lru_cache(maxsize=4)
+_loading = threading.Lock()
+
+
 def load(path: Path) -> UrgentWords:
-    """Read the urgent words once and build a segmenter that knows them and the everyday words around them."""
+    """The urgent words of the file, built once per process even when two threads ask at once."""
+    with _loading:
+        return _build(path)
+
+
+@lru_cache(maxsize=4)
+def _build(path: Path) -> UrgentWords:
+    """Read the urgent words and build a segmenter that knows them and the everyday words around them."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

@@ -75,6 +75,7 @@ def test_a_flooding_chat_cannot_delay_another_chats_reply(telegram_bot, settings
     server = telegram_bot.server
     flooder, calm = server.private_user(9401), server.private_user(9402)
     flooder.ask("/start")
+    flooder.ask("你好")  # segmenters and classifiers are warm: what follows measures only the queueing
     calm.ask("/start")
     before = processed(settings.database_url)
     for n in range(200):
@@ -86,8 +87,10 @@ def test_a_flooding_chat_cannot_delay_another_chats_reply(telegram_bot, settings
     waited = time.monotonic() - started
     handled_by_then = processed(settings.database_url) - before
     assert "请选择服务" in reply["text"]
-    assert handled_by_then < 120, f"the calm chat waited behind {handled_by_then} of the flood's 200 updates"
-    assert waited < 3, f"the calm chat waited {waited:.1f} s"
+    # In order within a chat, yet the calm chat is served after a few of the flood's updates, not after most of them
+    # (the old ordering made it wait behind 187 of 200). The time bound is loose: the machine's two cores are shared.
+    assert handled_by_then < 20, f"the calm chat waited behind {handled_by_then} of the flood's 200 updates"
+    assert waited < 10, f"the calm chat waited {waited:.1f} s"
     deadline = time.monotonic() + 60
     while processed(settings.database_url) - before < 201 and time.monotonic() < deadline:
         time.sleep(0.2)  # silent turns make no Bot API call to wait for
