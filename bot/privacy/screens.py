@@ -39,7 +39,9 @@ def withdraw(turn: Turn) -> str:
     """Withdraw consent: delete what it allowed and say exactly what went."""
     counts = erasure.withdraw(turn.repos, turn.user)
     applications = len(turn.repos.aid.for_user(turn.user.id, limit=1000))
-    parts = [turn.t("consent_withdrawn").strip(), deleted_lines(turn, counts), kept_note(turn, applications)]
+    bookings = len(turn.repos.lectures.bookings.current_for_user(turn.user.id, turn.now))
+    parts = [turn.t("consent_withdrawn").strip(), deleted_lines(turn, counts), kept_note(turn, applications),
+             turn.t("privacy_kept_bookings", count=bookings).strip() if bookings else ""]
     return "\n".join(part for part in parts if part)
 
 

@@ -197,3 +197,14 @@ def test_in_a_group_the_bot_stores_nothing_about_anyone(assistant):
         assert session.scalar(select(func.count()).select_from(User)) == 0
         assert session.scalar(select(func.count()).select_from(MessageRecord)) == 0
     assert "1234" not in every_text_column(assistant)
+
+
+def test_withdrawing_consent_says_that_lecture_bookings_stay_until_cancelled(assistant, clock):
+    from bot.lectures.verbs import book
+    from tests.lecture_helpers import add_lecture
+
+    resident = resident_at_dongsi(assistant)
+    resident.press_data(book(add_lecture(assistant, clock), 2))
+    resident.command("privacy")
+    resident.press("撤回同意")
+    assert "1 个讲座预约仍然保留" in resident.text
