@@ -111,15 +111,29 @@ def intercept(turn: Turn, inbound: Inbound, form_in_progress: bool = False) -> R
     if ticket.status != CLAIMED and not relayable:
         return None
     if not turn.consented and inbound.kind is not InboundKind.COMMAND:
-        # Relaying means keeping the words in the outbox: without consent nothing is kept, so nothing is passed on.
+        # Relaying means keeping the words in the outbox: without consent nothing is kept, so nothing is passed on;
+        # an emergency still moves the ticket up the queue.
+        urgent = mark_if_urgent(turn, ticket, inbound.text)
         current = turn.assistant.current_screen(turn)
         consent = [[turn.action_button(turn.t("consent_yes"), "consent", "yes")]]
-        return Reply([Outbound(turn.t("handoff_not_passed_without_consent", id=ticket.id).strip(), consent + current.buttons)])
+        text = turn.t("handoff_not_passed_without_consent", id=ticket.id).strip()
+        if urgent:
+            text = f"{turn.t('handoff_emergency').strip()}\n\n{text}"
+        return Reply([Outbound(text, consent + current.buttons)])
     passed = relay_from_resident(turn, ticket, inbound)
     if ticket.status == CLAIMED and passed:
         return Reply()
     key = "handoff_passed_on" if passed else "handoff_not_passed_on"
     return Reply([Outbound(turn.t(key, id=ticket.id).strip())])
+
+
+def mark_if_urgent(turn: Turn, ticket: Ticket, text: str) -> bool:
+    """Whether the resident writes of a danger now; an open ticket then becomes urgent."""
+    urgent = bool(text) and context(turn).is_urgent(text)
+    if urgent and ticket.status == OPEN and ticket.priority != URGENT:
+        ticket.priority = URGENT
+        turn.repos.handoff.tickets.log(ticket.id, "resident", "became_urgent", turn.now)
+    return urgent
 
 
 def relay_from_resident(turn: Turn, ticket: Ticket, inbound: Inbound) -> bool:
@@ -129,9 +143,7 @@ def relay_from_resident(turn: Turn, ticket: Ticket, inbound: Inbound) -> bool:
     about = turn.user.id
     if inbound.kind is InboundKind.TEXT or inbound.kind is InboundKind.COMMAND:
         said = inbound.text or f"/{inbound.command}"
-        if ticket.status == OPEN and ctx.is_urgent(said) and ticket.priority != URGENT:
-            ticket.priority = URGENT
-            repos.handoff.tickets.log(ticket.id, "resident", "became_urgent", turn.now)
+        mark_if_urgent(turn, ticket, said)
         message = Outbound(ctx.t("desk_resident_says", id=ticket.id, text=said))
         passed = notices.to_handler(repos, ticket, message, turn.now, about=about)
     elif inbound.message_id is not None:

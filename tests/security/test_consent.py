@@ -208,3 +208,11 @@ def test_withdrawing_consent_says_that_lecture_bookings_stay_until_cancelled(ass
     resident.command("privacy")
     resident.press("撤回同意")
     assert "1 个讲座预约仍然保留" in resident.text
+
+
+def test_without_consent_an_emergency_still_makes_the_ticket_urgent(assistant, staffed):  # noqa: F811
+    resident = stranger(assistant)
+    resident.command("human")
+    resident.say("他现在正在打我")
+    assert ticket(assistant).priority == 0 and "没有转给工作人员" in resident.text and "110" in resident.text
+    assert "正在打我" not in every_text_column(assistant)
