@@ -39,6 +39,7 @@ class DataClass:
     label: dict[str, str]
     days: int | None = None
     archive: bool = False
+    then: str = "delete"  # or "erase": the personal part goes, the row stays for anonymous counts
 
     def describe(self, lang: str) -> str:
         return self.label["en" if lang == "en" else "zh"]
@@ -65,7 +66,10 @@ def _load(path: Path) -> RetentionPolicy:
     for name, line in (data.get("classes") or {}).items():
         archive = bool(line.get("archive"))
         days = None if archive else int(line["days"])
-        classes[name] = DataClass(name, {"zh": line["zh"], "en": line["en"]}, days, archive)
+        then = line.get("then", "delete")
+        if then not in ("delete", "erase"):
+            raise ValueError(f"{path}: {name}: then must be delete or erase, not {then!r}")
+        classes[name] = DataClass(name, {"zh": line["zh"], "en": line["en"]}, days, archive, then)
     unknown = set(classes) - set(PURGES)
     missing = set(PURGES) - set(classes)
     if unknown or missing:

@@ -174,8 +174,13 @@ def test_purge_dry_run_prints_the_counts_per_class_and_changes_nothing(assistant
 def test_the_readme_states_the_retention_table_as_it_is(assistant):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Privacy"):readme.index("## Tests")]
-    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in section.splitlines()
-            if line.strip().startswith("| ") and not line.strip().startswith("| class")}
+    rows = {cells[1].strip(): (cells[2].strip(), cells[3].strip()) for cells in
+            (line.split("|") for line in section.splitlines()
+             if line.strip().startswith("| ") and not line.strip().startswith("| class"))}
     assert set(rows) == set(assistant.retention.classes)
     for name, line in assistant.retention.classes.items():
-        assert rows[name] == "archive rule" if line.archive else rows[name].startswith(f"{line.days} days"), name
+        kept, then = rows[name]
+        if line.archive:
+            assert kept == "archive rule" and "never deleted" in then, name
+        else:
+            assert kept.startswith(f"{line.days} days") and f"{line.then}d" in then, name
