@@ -152,3 +152,19 @@ def test_forget_ends_an_open_ticket_and_tells_staff_the_resident_left(assistant,
     resident.press("确认删除")
     assert ticket(assistant).status == "cancelled"
     assert "离开" in outbox_for(assistant, "501")[-1].text or "退出" in outbox_for(assistant, "501")[-1].text
+
+
+def test_mydata_files_arrive_through_telegram(telegram_bot):
+    server = telegram_bot.server
+    resident = server.private_user(9501)
+    resident.click(resident.ask("/start"), "✅ 同意")
+    resident.ask("房东扣押金不退怎么办")
+    screen = resident.ask("/mydata")
+    mark = server.mark()
+    resident.press_button(screen, "📦 发送我的数据")
+    document = server.wait_for("sendDocument", lambda call: call.files["document"][0].endswith(".txt"), after=mark)
+    data = server.wait_for("sendDocument", lambda call: call.files["document"][0].endswith(".json"), after=mark)
+    assert "房东扣押金不退怎么办" in document.files["document"][1].decode("utf-8")
+    held = json.loads(data.files["document"][1])
+    assert held["profile"]["account"] == "9501"
+    assert {"mydata", "forget"} <= {command["command"] for command in server.commands()}
