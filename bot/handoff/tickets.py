@@ -99,7 +99,7 @@ def intercept(turn: Turn, inbound: Inbound, form_in_progress: bool = False) -> R
     ticket = turn.repos.handoff.tickets.active_for(turn.user.id)
     if ticket is None:
         return take_comment(turn, inbound)
-    if form_in_progress and inbound.kind in (InboundKind.TEXT, InboundKind.MEDIA, InboundKind.COMMAND):
+    if form_in_progress:  # the form owns what the resident types, sends and presses, and its own /cancel
         return None
     if inbound.command in RIGHTS_COMMANDS or inbound.button_data.split(":", 1)[0] in RIGHTS_VERBS:
         return None  # privacy rights work at any time, even while staff have the conversation

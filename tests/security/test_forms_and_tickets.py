@@ -33,13 +33,17 @@ def test_a_form_in_progress_owns_typed_answers_while_a_ticket_is_open(assistant,
     assert "东四某某小区3号楼" not in relayed_texts(assistant) and "王五" not in relayed_texts(assistant)
 
 
-def test_a_lecture_request_form_owns_typed_answers_while_a_ticket_is_open(assistant, staffed):  # noqa: F811
+def test_a_lecture_request_form_owns_answers_and_buttons_while_staff_have_the_ticket(assistant, staffed):  # noqa: F811
     resident = resident_at_dongsi(assistant)
     resident.command("human")
     resident.press_data("go:lecture_request")
+    act(staffed, "501", "button", button_data="tk:1")
     resident.say("北新仓社区居委会")
     assert "人数" in resident.text or "多少人" in resident.text, resident.text
-    assert "北新仓" not in relayed_texts(assistant)
+    resident.say("大约80人")
+    resident.press("劳动纠纷")
+    assert "✅ 劳动纠纷" in resident.labels()
+    assert "北新仓" not in relayed_texts(assistant) and "80" not in relayed_texts(assistant)
 
 
 def test_cancel_cancels_the_form_before_the_ticket_and_says_which(assistant, staffed):  # noqa: F811
