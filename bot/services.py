@@ -18,6 +18,7 @@ from bot.db.repositories import Repositories
 from bot.forms.definition import load_form, texts_of
 from bot.forms.engine import FormRunner
 from bot.forms.repository import FormRepository
+from bot.handoff import urgent
 from bot.handoff.plugin import SERVICE as handoff
 from bot.health_check.plugin import SERVICE as health_check
 from bot.knowledge.base import KnowledgeBase
@@ -29,6 +30,7 @@ from bot.legal_aid.plugin import SERVICE as legal_aid
 from bot.nlu.service import NluService, build_nlu
 from bot.notifications.repository import NotificationRepository
 from bot.reports.plugin import SERVICE as reports
+from bot.rights.plugin import SERVICE as rights
 from bot.settings import Settings
 from bot.stations.plugin import SERVICE as stations
 
@@ -37,9 +39,9 @@ from bot.stations.plugin import SERVICE as stations
 #   (家暴, 自杀 …) must open a ticket before a question goes to the consultation;
 # - legal aid, lectures, the health check: their 我的记录 sections in this order;
 # - stations: a location shared on no screen that asks for one shows the nearest station;
-# - consultation last: a free text nobody else took is a question;
-# - reports: only a command-line group.
-SERVICES: list[Service] = [handoff, legal_aid, lectures, health_check, stations, consultation, reports]
+# - consultation last of those that take text: a free text nobody else took is a question;
+# - rights (/mydata, /forget, what withdrawing consent deletes) and reports (a command-line group) take no text.
+SERVICES: list[Service] = [handoff, legal_aid, lectures, health_check, stations, consultation, rights, reports]
 
 __all__ = ["SERVICES", "build_assistant", "build_nlu", "build_forms", "command_groups", "cited_laws", "all_cited_laws"]
 
@@ -105,6 +107,8 @@ def build_assistant(
         lambda: KnowledgeBase.load(settings.knowledge_dir), "knowledge-base"
     )
     index = Preloaded.ready(retriever) if retriever else Preloaded(lambda: Retriever(loaded.get().entries), "retrieval")
+    # The urgent-words segmenter loads its own dictionary; warm it now, not inside a resident's first turn.
+    Preloaded(lambda: urgent.load(settings.handoff.urgent_words_file), "urgent-words")
     content = Content.load(settings.menus_dir)
     return Assistant(
         settings,

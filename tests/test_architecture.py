@@ -9,8 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
-KERNEL = {"bot.core", "bot.forms", "bot.db", "bot.settings", "bot.notifications"}
-SERVICES = {"bot.consultation", "bot.stations", "bot.lectures", "bot.legal_aid", "bot.handoff", "bot.health_check",
+KERNEL = {"bot.core", "bot.forms", "bot.db", "bot.settings", "bot.notifications", "bot.privacy"}
+SERVICES = {"bot.consultation", "bot.stations", "bot.lectures", "bot.legal_aid", "bot.handoff", "bot.health_check", "bot.rights",
             "bot.reports"}
 COMPOSITION = "bot.services"
 

@@ -42,5 +42,6 @@ SERVICE = Service(
         "down": lambda turn, key: rate(turn, key, helpful=False),
     },
     screens={"consult": consult.consult_screen, "hot_questions": consult.hot_questions},
+    prepare=consult.Understanding.of,
     free_text=consult.ask,
 )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import screens
+from bot.core import flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content
@@ -22,6 +22,7 @@ from bot.core.service import Service
 from bot.core.stations import Station, StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
+from bot.privacy.retention import RetentionPolicy, purge
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -94,7 +95,10 @@ class Assistant:
             self._answers.update(service.answers)
             self._locations.update(service.locations)
         self._intercepts = [s.intercept for s in self.services if s.intercept]
+        self._holds = [s.holds for s in self.services if s.holds]
+        self._prepares = [s.prepare for s in self.services if s.prepare]
         self._free_text = [s.free_text for s in self.services if s.free_text]
+        self._withdrawals = [s.on_withdraw for s in self.services if s.on_withdraw]
         self.records = [s.records for s in self.services if s.records]
         self.cancels = [s.cancel for s in self.services if s.cancel]
         self._suggestions = [s.suggestions for s in self.services if s.suggestions]
@@ -115,7 +119,13 @@ class Assistant:
         return self._retriever.get()
 
     def handle(self, inbound: Inbound) -> Reply:
-        """Handle one inbound exactly once and return what to show."""
+        """Handle one inbound exactly once and return what to show.
+
+        Slow work comes first and outside the transaction: a short read decides whether typed text will be a
+        question, the services prepare it (NLU and retrieval), and only then the user's row is locked for the short
+        write.
+        """
+        prepared = self._prepare_outside(inbound)
         with self.sessions() as session, session.begin():
             repos = Repositories(session)
             now = self.clock()
@@ -126,12 +136,38 @@ class Assistant:
                 return self._outside_private_chat(inbound)
             language = "en" if (inbound.language_hint or "").lower().startswith("en") else "zh"
             user = repos.users.find_or_create(inbound.channel, inbound.user_id, inbound.chat_id, language)
-            turn = Turn(self, repos, user, now)
+            turn = Turn(self, repos, user, now, understood=prepared)
             reply = self._dispatch(turn, inbound)
             self._record(turn, inbound, reply)
             return reply
 
+    def _prepare_outside(self, inbound: Inbound) -> Any:
+        """What a service works out for typed text that will reach it (a question's NLU and retrieval), with no
+        transaction open while it runs; None when the text will go elsewhere (a form, a ticket, a flood)."""
+        text = inbound.text
+        if not self._prepares or inbound.kind is not InboundKind.TEXT or not inbound.private_chat \
+                or not any(ch.isalpha() for ch in text):
+            return None
+        if len(text) > self.settings.max_text_length or _normalise_label(text) in self._labels:
+            return None
+        with self.sessions() as session:  # read what is needed, then release before the slow work
+            repos = Repositories(session)
+            user = repos.users.find(inbound.channel, inbound.user_id)
+            if user is not None and user.conversation is not None:
+                turn = Turn(self, repos, user, self.clock())
+                if flood.over(turn) or self.form_in_progress(turn) or any(holds(turn) for holds in self._holds):
+                    return None
+        return next((prepared for prepare in self._prepares if (prepared := prepare(self, text)) is not None), None)
+
+    def form_in_progress(self, turn: Turn) -> str | None:
+        """The node of the form whose answers the resident is typing, if any."""
+        runner = self._media.get(turn.conversation.screen)
+        return runner.form.node if runner is not None and runner.active(turn) is not None else None
+
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
+        if flood.count(turn):
+            log.info("flood limit reached by user %s", turn.user.id)
+            return flood.answer(turn)
         # Intercepts see everything first: while staff have the conversation the bot is silent and relays.
         for intercept in self._intercepts:
             taken = intercept(turn, inbound)
@@ -182,7 +218,12 @@ class Assistant:
             return answered
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
-        for free_text in self._free_text:
+        return self.answer_text(turn, text)
+
+    def answer_text(self, turn: Turn, text: str, after: Callable | None = None) -> Reply:
+        """A text no screen took, to each service's free-text handler in order (or those after `after`)."""
+        handlers = self._free_text[self._free_text.index(after) + 1:] if after in self._free_text else self._free_text
+        for free_text in handlers:
             answered = free_text(turn, text)
             if answered is not None:
                 return answered
@@ -233,14 +274,19 @@ class Assistant:
         user = turn.user
         if choice == "yes":
             user.consent, user.consent_at = "granted", turn.now
-            note = "consent_granted"
+            note = turn.t("consent_granted")
         elif choice in ("no", "withdraw"):
-            note = "consent_withdrawn" if user.consent == "granted" else "consent_declined"
+            # Withdrawing deletes what consent allowed, and says what went; declining had nothing to delete.
+            if user.consent == "granted":
+                notes = [withdraw(turn) for withdraw in self._withdrawals]
+                note = "\n".join(notes) if notes else turn.t("consent_withdrawn")
+            else:
+                note = turn.t("consent_declined")
             user.consent, user.consent_at, user.station_id = "declined", None, None
         else:
             return None
         home = screens.show_node(turn, self.content.menu.root)
-        home.text = f"{turn.t(note)}\n\n{home.text}"
+        home.text = f"{note.strip()}\n\n{home.text}"
         return home
 
     def _outside_private_chat(self, inbound: Inbound) -> Reply:
@@ -252,6 +298,8 @@ class Assistant:
 
     def _record(self, turn: Turn, inbound: Inbound, reply: Reply) -> None:
         """Keep the conversation; without consent, keep only what kind of message it was."""
+        if turn.forgotten:
+            return
         keep_text = turn.consented
         incoming = inbound.text or inbound.command or inbound.button_data
         row = dict(user_id=turn.user.id, created_at=turn.now)
@@ -282,16 +330,20 @@ class Assistant:
         self.sessions.kw["bind"].dispose()
         self.nlu.close()
 
-    def purge_expired(self) -> tuple[int, int]:
-        """Delete conversations past their retention period, old dedupe records and abandoned drafts."""
-        now = self.clock()
-        with self.sessions() as session, session.begin():
-            repos = Repositories(session)
-            retention = timedelta(days=self.settings.privacy.conversation_retention_days)
-            messages = repos.messages.delete_before(now - retention)
-            updates = repos.updates.forget_before(now - timedelta(days=2))
-            repos.forms.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
+    @property
+    def retention(self) -> RetentionPolicy:
+        return RetentionPolicy.load(self.settings.privacy.retention_file)
+
+    def purge_expired(self, dry_run: bool = False) -> dict[str, int]:
+        """Enforce the retention table across every table; the count per class. A dry run changes nothing."""
+        with self.sessions() as session:
+            session.begin()
+            counts = purge(session, self.retention, self.clock())
             for service in self.services:
                 if service.purge:
-                    service.purge(repos, now, self.settings)
-        return messages, updates
+                    service.purge(Repositories(session), self.clock(), self.settings)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        return counts

@@ -46,17 +46,14 @@ def privacy(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     else:
         status = turn.t("consent_status_declined")
         buttons = consent_buttons(turn) if turn.user.consent is None else consent_buttons(turn)[:1]
-    return turn.screen(node, f"{privacy_notice(turn)}\n{status}", buttons)
+    rights = [turn.node_button("my_data"), turn.node_button("forget")]
+    return turn.screen(node, f"{privacy_notice(turn)}\n{status}", buttons + rights)
 
 
 def privacy_notice(turn: Turn) -> str:
-    retention = turn.assistant.settings.privacy
-    return turn.t(
-        "privacy_notice",
-        district=turn.assistant.settings.district.get(turn.lang),
-        retention_days=retention.conversation_retention_days,
-        draft_days=retention.draft_retention_days,
-    ).strip()
+    """The notice, with every period read from the one retention table."""
+    days = {f"{name}_days": line.days for name, line in turn.assistant.retention.classes.items() if not line.archive}
+    return turn.t("privacy_notice", district=turn.assistant.settings.district.get(turn.lang), **days).strip()
 
 
 def consent_buttons(turn: Turn) -> list:
@@ -119,13 +116,18 @@ def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:
 
 
 def cancel(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    """Drop whatever flow is in progress (a form's draft and its files with it) and go home."""
-    turn.conversation.data = {}
+    """Cancel the forms in progress (their drafts and files go) and say which; the services say what stays (a
+    ticket is left by the handoff's own /cancel); then go home."""
+    nodes, forms = turn.assistant.content.menu.nodes, turn.assistant.forms
+    cancelled = [turn.plain_label(nodes[forms[draft.form].form.node]) for draft in turn.repos.forms.drafts_of(turn.user.id)
+                 if draft.form in forms]
     turn.repos.forms.drop_all(turn.user.id)
-    for drop in turn.assistant.cancels:
-        drop(turn)
+    turn.conversation.data = {}
+    lines = [turn.t("cancelled_what", what=turn.t("hours_joiner").join(cancelled)) if cancelled
+             else turn.t("cancelled_nothing")]
+    lines += [line for drop in turn.assistant.cancels if (line := drop(turn))]
     home = show_node(turn, turn.assistant.content.menu.root)
-    home.text = f"{turn.t('cancelled')}\n\n{home.text}"
+    home.text = "\n".join(line.strip() for line in lines) + f"\n\n{home.text}"
     return home
 
 

@@ -60,9 +60,12 @@ class Service:
     answers: dict[str, Answer] = field(default_factory=dict)  # screen → what a typed text means there
     locations: dict[str, LocationAnswer] = field(default_factory=dict)  # screen ("*": any) → a shared location
     intercept: Callable[[Turn, Inbound], "Reply | None"] | None = None  # sees every inbound first (handoff relay)
+    holds: Callable[[Turn], bool] | None = None  # whether typed text goes to this service, not to a question
+    prepare: Callable[[Assistant, str], Any] | None = None  # slow work on a question, outside the transaction
     free_text: Answer | None = None  # a text no screen took: urgent words, then a question for the consultation
     records: Records | None = None
-    cancel: Callable[[Turn], None] | None = None  # /cancel: drop what the service has in progress
+    cancel: Callable[[Turn], "str | None"] | None = None  # /cancel: what stays in progress, said to the resident
+    on_withdraw: Callable[[Turn], str] | None = None  # consent withdrawn: delete what it allowed, say what went
     purge: Callable[[Repositories, datetime, Settings], None] | None = None
     staff_context: StaffContext | None = None
     desk_verbs: dict[str, Callable[..., "str | None"]] = field(default_factory=dict)  # staff buttons on the desk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.messages import Reply
+from bot.core.messages import Inbound, Reply
 from bot.core.service import CommandGroup, Job, Service
 from bot.core.turn import Turn
 from bot.handoff import commands, tickets, whistle
@@ -15,11 +15,32 @@ from bot.handoff.repository import HandoffRepositories
 FIRE_WHISTLES = "fire_whistles"
 
 
+def intercept(turn: Turn, inbound: Inbound) -> Reply | None:
+    """The relay while a ticket is open; a form in progress keeps its own answers and /cancel even then."""
+    return tickets.intercept(turn, inbound, form_in_progress=turn.assistant.form_in_progress(turn) is not None)
+
+
+def holds(turn: Turn) -> bool:
+    """While a ticket is open, typed text is for staff, not a question."""
+    return turn.repos.handoff.tickets.active_for(turn.user.id) is not None
+
+
 def urgent(turn: Turn, text: str) -> Reply | None:
-    """A message with an urgent word (家暴, 自杀 …) opens an urgent ticket at once, before any consultation."""
-    if tickets.context(turn).is_urgent(text):
-        return Reply([tickets.open_ticket(turn, "urgent", text)])
-    return None
+    """An emergency (家暴, 自杀 …) gets the emergency numbers and an urgent ticket, and still the answer to its
+    question from the services after this one."""
+    if not tickets.context(turn).is_urgent(text):
+        return None
+    ticket = tickets.open_ticket(turn, "urgent", text)
+    answer = turn.assistant.answer_text(turn, text, after=urgent)
+    if turn.conversation.screen == tickets.NODE:  # no answer, only the way to staff: the ticket says it all
+        return Reply([ticket])
+    return Reply([ticket] + answer.messages)
+
+
+def ticket_remains(turn: Turn) -> str | None:
+    """/cancel does not end a ticket (its own /cancel does, when no form is in progress): say it is still open."""
+    ticket = turn.repos.handoff.tickets.active_for(turn.user.id)
+    return turn.t("cancelled_ticket_remains", id=ticket.id) if ticket is not None else None
 
 
 def fire_whistles(assistant) -> int:
@@ -30,8 +51,10 @@ SERVICE = Service(
     name="handoff",
     verbs={RATE_VERB: tickets.rate},
     screens={"handoff": tickets.handoff_screen},
-    intercept=tickets.intercept,
+    intercept=intercept,
+    holds=holds,
     free_text=urgent,
+    cancel=ticket_remains,
     staff_request=tickets.open_ticket,
     repositories={"handoff": HandoffRepositories},
     jobs=[Job(FIRE_WHISTLES, lambda settings: timedelta(seconds=settings.handoff.whistle_check_seconds),

@@ -1,7 +1,7 @@
 """forms: drafts, their files and generic submissions for the form engine (bot/forms); legal-aid drafts move there
 
 Revision ID: 0006_t12
-Revises: 0008
+Revises: 0009
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_t12'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
