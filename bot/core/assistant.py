@@ -14,7 +14,7 @@ from bot.core import consult, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
-from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.messages import Inbound, InboundKind, Outbound, Outcome, Reply
 from bot.core.stations import StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
@@ -156,7 +156,7 @@ class Assistant:
             return self._hint(turn, "too_long", limit=self.settings.max_text_length)
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
-            return Reply([screens.show_node(turn, node_id)])
+            return Reply([screens.show_node(turn, node_id)], outcome=Outcome("handoff" if node_id == "human" else "menu"))
         form = self._forms.get(turn.conversation.screen)
         answered = form(turn, text) if form else None
         if answered is not None:
@@ -164,7 +164,7 @@ class Assistant:
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
         if handoff.context(turn).is_urgent(text):
-            return Reply([handoff.open_ticket(turn, "urgent", text)])
+            return Reply([handoff.open_ticket(turn, "urgent", text)], outcome=Outcome("urgent"))
         return consult.ask(turn, text)
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:

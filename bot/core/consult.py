@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import go
 from bot.core.content import MenuNode
-from bot.core.messages import Button, Outbound, Reply
+from bot.core.messages import Button, Outbound, Outcome, Reply
 from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
@@ -45,30 +45,40 @@ def ask(turn: Turn, text: str) -> Reply:
     sure = meaning.confidence >= assistant.settings.nlu.intent_threshold
     if meaning.intent in SMALL_TALK and sure:
         current = assistant.current_screen(turn)
-        return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)])
+        return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)],
+                     outcome=Outcome("small_talk", topic=meaning.topic,
+                                     topics=tuple(topic for topic, _ in meaning.topics)))
     topic = meaning.topic or "other"
     turn.conversation.data = {**turn.conversation.data, "last_topic": topic}
     matches = assistant.retriever.search(text, dict(meaning.topics), limit=3)
     best = matches[0] if matches else None
+
+    def shown(kind: str, outbound: Outbound, entries: list[Entry]) -> Reply:
+        return Reply([outbound], outcome=Outcome(kind, tuple(entry.id for entry in entries), meaning.topic,
+                                                 tuple(topic for topic, _ in meaning.topics)))
+
     if meaning.intent in SERVICE_INTENTS and sure:
         service = SERVICE_INTENTS[meaning.intent]
         if best is not None and best.score >= CONFIDENT:
             # "谁能申请法律援助" deserves its answer as well as the way to the service.
             answer = open_entry(turn, best.entry)
             answer.buttons.insert(0, [turn.node_button(service)])
-            return Reply([answer])
+            return shown("answer", answer, [best.entry])
         # A request for a person opens a ticket at once; the arg tells staff how it was opened.
         outbound = screens.show_node(turn, service, "nlu" if service == "human" else "")
         node = assistant.content.menu.nodes[service]
         outbound.text = f"{turn.t('intent_redirect', service=turn.plain_label(node))}\n\n{outbound.text}"
-        return Reply([outbound])
+        return shown("handoff" if service == "human" else "service", outbound, [])
     if best is not None and best.score >= CONFIDENT and meaning.intent != "out_of_scope":
-        return Reply([open_entry(turn, best.entry)])
+        return shown("answer", open_entry(turn, best.entry), [best.entry])
     if best is not None and best.score >= PLAUSIBLE and meaning.intent != "out_of_scope":
-        return Reply([did_you_mean(turn, [m.entry for m in matches if m.score >= SUGGESTION_FLOOR])])
+        offered = [m.entry for m in matches if m.score >= SUGGESTION_FLOOR]
+        return shown("suggest", did_you_mean(turn, offered), offered)
     if meaning.intent == "consult" and meaning.topics and meaning.topics[0][1] >= TOPIC_SURE:
-        return Reply([did_you_mean(turn, questions_on_topic(turn, text, topic))])
-    return Reply([nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")])
+        offered = questions_on_topic(turn, text, topic)
+        return shown("suggest", did_you_mean(turn, offered), offered)
+    outbound, handed_over = nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")
+    return shown("handoff" if handed_over else "miss", outbound, [])
 
 
 def questions_on_topic(turn: Turn, text: str, topic: str) -> list[Entry]:
@@ -104,7 +114,8 @@ def did_you_mean(turn: Turn, entries: list[Entry]) -> Outbound:
     return turn.screen(node, turn.t("did_you_mean"), rows=rows)
 
 
-def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> Outbound:
+def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> tuple[Outbound, bool]:
+    """Say nothing fits; the flag is true when this miss handed the resident to staff."""
     from bot.core import screens
 
     misses = record_miss(turn, topic if not out_of_scope else "other")
@@ -114,11 +125,11 @@ def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> Outbound:
         turn.conversation.data = {**turn.conversation.data, "misses": 0}
         ticket = screens.show_node(turn, "human", "misses")
         ticket.text = f"{opening}\n\n{turn.t('offer_staff_after_misses').strip()}\n\n{ticket.text}"
-        return ticket
+        return ticket, True
     outbound = screens.show_node(turn, NODE)
     outbound.text = opening
     outbound.buttons.insert(0, [Button(turn.t("ask_staff"), go("human"))])
-    return outbound
+    return outbound, False
 
 
 def consult_screen(turn: Turn, node: MenuNode, arg: str) -> Outbound:
