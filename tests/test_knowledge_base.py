@@ -61,8 +61,21 @@ def test_check_reports_an_unresolved_citation(knowledge):
 
 
 def test_check_reports_a_law_not_in_the_table(knowledge):
-    broken = replace(knowledge.entries[0], citations=(Citation("criminal_law", 264),))
+    broken = replace(knowledge.entries[0], citations=(Citation("no_such_law", 264),))
     assert any("does not resolve" in p for p in check_entries([broken], TOPICS, knowledge.laws, TODAY))
+
+
+def test_an_inserted_article_resolves_by_its_string_number():
+    shared = shared_laws_folder(ROOT)
+    if not (shared / "criminal_law.json").exists():
+        pytest.skip("the shared statute table is not beside this checkout")
+    table = StatuteTable(shared)
+    drunk_driving = table.article("criminal_law", "133-1")
+    assert drunk_driving is not None and drunk_driving.label == "第一百三十三条之一"
+    assert drunk_driving.heading() == "《刑法》第一百三十三条之一"
+    assert table.article("criminal_law", " 133-1 ") is drunk_driving
+    assert table.article("criminal_law", "133-9") is None
+    assert table.article("criminal_law", 133).label == "第一百三十三条"
 
 
 def test_check_reports_a_missing_translation(knowledge):

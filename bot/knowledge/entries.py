@@ -10,11 +10,13 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.laws import ArticleNumber, article_number
+
 
 @dataclass(frozen=True)
 class Citation:
     law: str
-    article: int
+    article: ArticleNumber
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _entry(raw: dict[str, Any], source: str) -> Entry:
         question=dict(raw.get("question") or {}),
         answer={lang: str(text).strip() for lang, text in (raw.get("answer") or {}).items()},
         phrasings=tuple(str(p) for p in raw.get("phrasings") or ()),
-        citations=tuple(Citation(str(c.get("law")), int(c.get("article", 0))) for c in raw.get("citations") or ()),
+        citations=tuple(Citation(str(c.get("law")), article_number(c.get("article", 0))) for c in raw.get("citations") or ()),
         reviewed=raw.get("reviewed") if isinstance(raw.get("reviewed"), date) else None,
         towns=tuple(raw.get("towns") or ()),
         source=source,

@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+ArticleNumber = int | str  # 30, or "133-1" for an inserted article (第一百三十三条之一)
+
+
+def article_number(value: object) -> ArticleNumber:
+    """A citation's article as the table keys it: an int, or "<base>-<n>" for an inserted article."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() else text
+
 
 @dataclass(frozen=True)
 class Article:
     law_id: str
     law_title: str
-    number: int
+    number: ArticleNumber
     label: str
     text: str
 
@@ -29,19 +37,19 @@ class StatuteTable:
     def __init__(self, folder: Path):
         self.folder = folder
         self.titles: dict[str, str] = {}
-        self._articles: dict[tuple[str, int], Article] = {}
+        self._articles: dict[tuple[str, ArticleNumber], Article] = {}
         for path in sorted(folder.glob("*.json")):
             law = json.loads(path.read_text(encoding="utf-8"))
             self.titles[law["id"]] = law["title"]
-            for article in law["articles"]:
-                key = (law["id"], int(article["number"]))
+            for article in [*law["articles"], *law.get("inserted_articles", ())]:
+                key = (law["id"], article_number(article["number"]))
                 self._articles[key] = Article(law["id"], law["title"], key[1], article["label"], article["text"])
 
-    def article(self, law_id: str, number: int) -> Article | None:
-        return self._articles.get((law_id, number))
+    def article(self, law_id: str, number: ArticleNumber) -> Article | None:
+        return self._articles.get((law_id, article_number(number)))
 
-    def __contains__(self, key: tuple[str, int]) -> bool:
-        return key in self._articles
+    def __contains__(self, key: tuple[str, ArticleNumber]) -> bool:
+        return self.article(*key) is not None
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ import yaml
 
 from bot.knowledge.check import ARTICLE_IN_TEXT
 from bot.knowledge.entries import Citation
-from bot.knowledge.laws import StatuteTable
+from bot.knowledge.laws import StatuteTable, article_number
 
 LANGUAGES = ("zh", "en")
 OUTCOMES = {"fast_track": (True, False), "hardship_declaration": (False, True)}  # (fast track, declaration)
@@ -77,7 +77,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
         when=when,
         outcome=str(raw.get("outcome", "")),
         explanation={lang: str(text).strip() for lang, text in (raw.get("explanation") or {}).items()},
-        citations=tuple(Citation(str(c.get("law")), int(c.get("article", 0))) for c in raw.get("citations") or ()),
+        citations=tuple(Citation(str(c.get("law")), article_number(c.get("article", 0))) for c in raw.get("citations") or ()),
         extra_keys=tuple(sorted(set(raw) - RULE_KEYS)),
     )
 
