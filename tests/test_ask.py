@@ -46,3 +46,17 @@ def test_the_command_prints_one_json_line_per_question(tmp_path):
     assert lines[0]["kind"] == "answer" and lines[0]["entries"] == ["labor.wage.foreman-fled"] and lines[0]["cited"]
     assert set(lines[0]) == {"text", "kind", "entries", "cited", "topic", "topics"}
     assert not database.exists(), "asking uses a scratch database, never the bot's own"
+
+
+def test_real_questions_of_the_tune_split_are_rarely_answered_wrongly(assistant):
+    """The operating point chosen on tests/data/realdev's tune split (bench/consult_real.py reports both splits)."""
+    lines = [json.loads(line) for name in ("lawbench_3_8", "stard")
+             for line in (ROOT / "tests" / "data" / "realdev" / f"{name}.jsonl").read_text("utf-8").splitlines()]
+    labelled = [line for line in lines if line["split"] == "tune" and "entries" in line]
+    asker = Asker(assistant)
+    asked = [(line, asker.ask(line["text"])) for line in labelled]
+    wrong = sum(a.kind == "answer" and a.entries[0] not in line["entries"] for line, a in asked)
+    covered = [(line, a) for line, a in asked if line["entries"]]
+    hit = sum(bool(set(a.entries) & set(line["entries"])) for line, a in covered)
+    assert len(labelled) >= 150 and wrong / len(labelled) <= 0.03
+    assert hit / len(covered) >= 0.8

@@ -11,22 +11,25 @@ from dataclasses import dataclass
 from bot.knowledge.entries import Entry
 from bot.nlu.tokens import char_ngrams, tokens
 
-# Score thresholds, measured by bench/nlu.py on held-out paraphrases and off-topic messages.
-CONFIDENT = 0.5  # answer the top match directly
-PLAUSIBLE = 0.2  # offer the top matches as "did you mean"; below it nothing fits
+# Score thresholds on the calibrated P(top match answers the question). The operating point was
+# chosen on the tune split of the real questions (tests/data/realdev, bench/consult_real.py):
+# residents write long, and a direct answer to a question they did not ask is worse than a list.
+CONFIDENT = 0.7  # answer the top match directly
+PLAUSIBLE = 0.05  # offer the top matches as "did you mean"; below it nothing fits
 
 # BM25 over character 1-2 grams and jieba words of one document per entry (its question and
-# all phrasings): this beat max-over-phrasings, cosine TF-IDF and character 2-3 grams.
+# all phrasings): this beat max-over-phrasings, cosine TF-IDF, character 2-3 grams, a logistic
+# regression over entries, and cnsyn synonym expansion on the real questions as well (bench/README.md).
 BM25_K1 = 2.0
 BM25_B = 0.75
 # Weight of the intent classifier's topic distribution in the ranking: score * (1 - w + w * p).
 TOPIC_PRIOR = 0.4
-# Logistic calibration of P(top match is right) from ln(1 + bm25), the runner-up ratio and the
-# topic probability, fitted on entries' own phrasings held out of the index plus off-topic chat.
-# BM25 magnitudes depend on the corpus: if the knowledge base grows a lot, check with bench/nlu.py
-# that confident answers are still about 90% right.
-_CALIBRATION_WITH_TOPICS = (1.25, -2.63, 1.03, -3.75)
-_CALIBRATION_WITHOUT_TOPICS = (1.90, -2.51, 0.0, -5.83)
+# Logistic calibration of P(top match is right) from calibration_features, fitted by
+# bench/calibrate_retrieval.py on entries' phrasings held out of the index, off-topic chat, and
+# the tune split of the real questions. BM25 magnitudes depend on the corpus: refit when the
+# knowledge base grows a lot.
+_CALIBRATION_WITH_TOPICS = (1.58, -1.65, 1.94, -0.78, -4.24)
+_CALIBRATION_WITHOUT_TOPICS = (2.02, -1.88, 0.00, -0.45, -5.70)
 
 
 @dataclass(frozen=True)
@@ -80,23 +83,31 @@ class Retriever:
                 scores[position] = scores.get(position, 0.0) + weight
         return scores
 
-    def search(self, text: str, topic_weights: dict[str, float] | None = None, limit: int = 3) -> list[Match]:
-        """Best entries first, each scored 0-1 as the chance it answers; topic_weights: the classifier's topics."""
+    def raw_ranking(self, text: str, topic_weights: dict[str, float] | None = None,
+                    limit: int = 3) -> list[tuple[Entry, float]]:
+        """The best entries with their BM25 score, weighted by the topic prior when given."""
         scores = self.bm25(text)
-        if not scores or limit <= 0:
-            return []
         if topic_weights is not None:
             scores = {position: score * _prior(topic_weights.get(self.entries[position].topic, 0.0))
                       for position, score in scores.items()}
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:max(limit, 2)]
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
+        return [(self.entries[position], score) for position, score in ranked]
+
+    def search(self, text: str, topic_weights: dict[str, float] | None = None, limit: int = 3) -> list[Match]:
+        """Best entries first, each scored 0-1 as the chance it answers; topic_weights: the classifier's topics."""
+        if limit <= 0:
+            return []
+        ranked = self.raw_ranking(text, topic_weights, max(limit, 2))
+        if not ranked:
+            return []
+        query_size = len(set(document_features(text)))
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         matches: list[Match] = []
-        for rank, (position, score) in enumerate(ranked[:limit]):
-            entry = self.entries[position]
+        for rank, (entry, score) in enumerate(ranked[:limit]):
             strongest_other = runner_up if rank == 0 else best
             topic_probability = None if topic_weights is None else topic_weights.get(entry.topic, 0.0)
-            probability = calibrated(score, strongest_other, topic_probability)
+            probability = calibrated(score, strongest_other, topic_probability, query_size)
             if matches:
                 # a lower-ranked match never reads as more certain than the one above it
                 probability = min(probability, matches[-1].score)
@@ -129,14 +140,18 @@ def _prior(topic_probability: float) -> float:
     return 1 - TOPIC_PRIOR + TOPIC_PRIOR * topic_probability
 
 
-def calibrated(score: float, strongest_other: float, topic_probability: float | None) -> float:
-    """P(this match is the answer) from its BM25 score, its closest rival's and its topic's probability."""
+def calibration_features(score: float, strongest_other: float, topic_probability: float | None,
+                         query_size: int) -> tuple[float, ...]:
+    """ln(1 + bm25), the closest rival's share of it, the topic's probability and ln(1 + distinct query features)."""
+    return (math.log1p(score), strongest_other / score, topic_probability or 0.0, math.log1p(query_size), 1.0)
+
+
+def calibrated(score: float, strongest_other: float, topic_probability: float | None, query_size: int = 0) -> float:
+    """P(this match is the answer) from its BM25 score, its closest rival's, its topic's probability and the query's length."""
     if score <= 0:
         return 0.0
-    log_weight, ratio_weight, topic_weight, bias = (
-        _CALIBRATION_WITHOUT_TOPICS if topic_probability is None else _CALIBRATION_WITH_TOPICS)
-    logit = (log_weight * math.log1p(score) + ratio_weight * strongest_other / score
-             + topic_weight * (topic_probability or 0.0) + bias)
+    weights = _CALIBRATION_WITHOUT_TOPICS if topic_probability is None else _CALIBRATION_WITH_TOPICS
+    logit = sum(w * x for w, x in zip(weights, calibration_features(score, strongest_other, topic_probability, query_size)))
     if logit < 0:
         # a far-behind match has a hugely negative logit, and exp(-logit) would overflow
         odds = math.exp(logit)
