@@ -8,6 +8,7 @@ a resident's message takes. The sets:
   tests/data/realdev/stard.jsonl         150 STARD questions, topic and entry labels
   tests/data/kb_heldout/*.jsonl           498 held-out paraphrases written for the knowledge base
   nlu/tests/heldout.jsonl                 held-out NLU lines (topic; off-topic lines count as covered by none)
+  tests/data/english/{tune,report}.jsonl  English questions written for the project, with off-topic chat
 How they were labelled: tests/data/realdev/LABELLING.md. Tune on the tune split only.
 
 Measures, on the lines that carry the label each needs:
@@ -59,6 +60,11 @@ def own_sets() -> dict[str, list[dict]]:
             line["entries"] = []  # chat and off-topic lines: no entry answers them
         nlu.append(line)
     return {"own: kb_heldout paraphrases": kb, "own: nlu heldout": nlu}
+
+
+def english_sets() -> dict[str, list[dict]]:
+    return {f"own: english {split}": read_jsonl(ROOT / "tests" / "data" / "english" / f"{split}.jsonl")
+            for split in ("tune", "report")}
 
 
 def measure(lines: list[dict], answers: list[Asked]) -> dict[str, float | int]:
@@ -122,6 +128,7 @@ def main() -> None:
     splits = [args.split] if args.split else ["tune", "report"]
     sets = {f"{name} {split}": real_set(name, split) for name in ("lawbench_3_8", "stard") for split in splits}
     sets.update(own_sets())
+    sets.update(english_sets())
     if args.only:
         sets = {name: lines for name, lines in sets.items() if args.only in name}
     with scratch_assistant(get_settings(), args.backend) as assistant:

@@ -9,7 +9,9 @@ from bot.core.content import MenuNode
 from bot.core.messages import Button, Outbound, Outcome, Reply
 from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
-from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
+from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE, PLAUSIBLE_ENGLISH, Match
+from bot.nlu.labels import TOPICS_SHOWN, Interpretation
+from bot.nlu.tokens import is_english
 from bot.lectures.catalogue import suggestion_rows as lecture_suggestions
 
 NODE = "consult"
@@ -42,7 +44,15 @@ def ask(turn: Turn, text: str) -> Reply:
     from bot.core import screens
 
     assistant = turn.assistant
-    meaning = assistant.nlu.parse(text)
+    english = is_english(text)
+    plausible = PLAUSIBLE_ENGLISH if english else PLAUSIBLE
+    if english:
+        # The NLU models are Chinese: English is matched to the entries' English text directly.
+        matches = assistant.retriever.search(text, None, limit=SUGGESTIONS)
+        meaning = english_reading(matches)
+    else:
+        meaning = assistant.nlu.parse(text)
+        matches = assistant.retriever.search(text, dict(meaning.topics), limit=SUGGESTIONS)
     sure = meaning.confidence >= assistant.settings.nlu.intent_threshold
     if meaning.intent in SMALL_TALK and sure:
         current = assistant.current_screen(turn)
@@ -51,7 +61,6 @@ def ask(turn: Turn, text: str) -> Reply:
                                      topics=tuple(topic for topic, _ in meaning.topics)))
     topic = meaning.topic or "other"
     turn.conversation.data = {**turn.conversation.data, "last_topic": topic}
-    matches = assistant.retriever.search(text, dict(meaning.topics), limit=SUGGESTIONS)
     best = matches[0] if matches else None
 
     def shown(kind: str, outbound: Outbound, entries: list[Entry]) -> Reply:
@@ -72,7 +81,7 @@ def ask(turn: Turn, text: str) -> Reply:
         return shown("handoff" if service == "human" else "service", outbound, [])
     if best is not None and best.score >= CONFIDENT and meaning.intent != "out_of_scope":
         return shown("answer", open_entry(turn, best.entry), [best.entry])
-    if best is not None and best.score >= PLAUSIBLE and meaning.intent != "out_of_scope":
+    if best is not None and best.score >= plausible and meaning.intent != "out_of_scope":
         offered = [m.entry for m in matches]
         return shown("suggest", did_you_mean(turn, offered), offered)
     if meaning.intent == "consult" and meaning.topics and meaning.topics[0][1] >= TOPIC_SURE:
@@ -80,6 +89,15 @@ def ask(turn: Turn, text: str) -> Reply:
         return shown("suggest", did_you_mean(turn, offered), offered)
     outbound, handed_over = nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")
     return shown("handoff" if handed_over else "miss", outbound, [])
+
+
+def english_reading(matches: list[Match]) -> Interpretation:
+    """A question, about the topics of the entries it matches, each as likely as its best match."""
+    topics: dict[str, float] = {}
+    for match in matches:
+        topics.setdefault(match.entry.topic, match.score)
+    ranked = list(topics.items())[:TOPICS_SHOWN]
+    return Interpretation("consult", 1.0, ranked[0][0] if ranked else None, ranked)
 
 
 def questions_on_topic(turn: Turn, text: str, topic: str) -> list[Entry]:

@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.knowledge.entries import Entry
-from bot.nlu.tokens import char_ngrams, tokens
+from bot.nlu.tokens import char_ngrams, english_words, is_english, tokens
 
 # Score thresholds on the calibrated P(top match answers the question). The operating point was
 # chosen on the tune split of the real questions (tests/data/realdev, bench/consult_real.py):
 # residents write long, and a direct answer to a question they did not ask is worse than a list.
 CONFIDENT = 0.7  # answer the top match directly
 PLAUSIBLE = 0.05  # offer the top matches as "did you mean"; below it nothing fits
+PLAUSIBLE_ENGLISH = 0.15  # the same for English, where chat shares more words with the answers
 
 # BM25 over character 1-2 grams and jieba words of one document per entry (its question and
 # all phrasings): this beat max-over-phrasings, cosine TF-IDF, character 2-3 grams, a logistic
@@ -28,8 +29,10 @@ TOPIC_PRIOR = 0.4
 # bench/calibrate_retrieval.py on entries' phrasings held out of the index, off-topic chat, and
 # the tune split of the real questions. BM25 magnitudes depend on the corpus: refit when the
 # knowledge base grows a lot.
-_CALIBRATION_WITH_TOPICS = (1.58, -1.65, 1.94, -0.78, -4.24)
+_CALIBRATION_WITH_TOPICS = (1.58, -1.66, 1.93, -0.78, -4.23)
 _CALIBRATION_WITHOUT_TOPICS = (2.02, -1.88, 0.00, -0.45, -5.70)
+# English questions are searched without the Chinese classifier's topics, in their own index.
+_CALIBRATION_ENGLISH = (1.43, -4.21, 0.00, -0.08, -1.25)
 
 
 @dataclass(frozen=True)
@@ -43,45 +46,77 @@ def document_features(text: str) -> list[str]:
     return ["c" + gram for gram in char_ngrams(text, 1, 2)] + ["w" + word for word in tokens(text)]
 
 
+def english_features(text: str) -> list[str]:
+    """English content words and their pairs in order: "unpaid wage" says more than either word."""
+    words = english_words(text)
+    return words + [f"{first}_{second}" for first, second in zip(words, words[1:])]
+
+
 def _entry_texts(entry: Entry) -> Iterable[str]:
     yield entry.question.get("zh", "")
     yield from entry.phrasings
 
 
+def _entry_texts_en(entry: Entry) -> Iterable[str]:
+    # The question twice: it says what the entry is about, the longer answer says it less directly.
+    question = entry.question.get("en", "")
+    yield from (question, question, *entry.phrasings_en, entry.answer.get("en", ""))
+
+
+class _Bm25Index:
+    """BM25 weights of one bag of features per entry, with a posting list per feature."""
+
+    def __init__(self, documents: list[Counter[str]]) -> None:
+        count = len(documents) or 1
+        average_length = sum(sum(document.values()) for document in documents) / count or 1.0
+        document_frequency = Counter(feature for document in documents for feature in document)
+        self.idf = {feature: math.log(1 + (count - df + 0.5) / (df + 0.5))
+                    for feature, df in document_frequency.items()}
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.vectors: list[dict[str, float]] = []
+        for position, document in enumerate(documents):
+            length_factor = BM25_K1 * (1 - BM25_B + BM25_B * sum(document.values()) / average_length)
+            weights = {feature: self.idf[feature] * tf * (BM25_K1 + 1) / (tf + length_factor)
+                       for feature, tf in document.items()}
+            for feature, weight in weights.items():
+                self.postings.setdefault(feature, []).append((position, weight))
+            norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
+            self.vectors.append({feature: weight / norm for feature, weight in weights.items()})
+
+    def scores(self, features: Iterable[str]) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        for feature in dict.fromkeys(features):
+            for position, weight in self.postings.get(feature, ()):
+                scores[position] = scores.get(position, 0.0) + weight
+        return scores
+
+
 class Retriever:
-    """BM25 search over the knowledge base with an optional topic prior and calibrated scores."""
+    """BM25 search over the knowledge base with an optional topic prior and calibrated scores.
+
+    Chinese text is matched against the entries' Chinese questions and phrasings; English text
+    against their English questions, English phrasings and English answers, whatever the
+    resident's language setting.
+    """
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = list(entries)
         self._position = {entry.id: i for i, entry in enumerate(self.entries)}
         # one string object per distinct feature, shared by every document and index that holds it
         distinct: dict[str, str] = {}
-        documents = [Counter(distinct.setdefault(feature, feature)
-                             for text in _entry_texts(entry) for feature in document_features(text))
-                     for entry in self.entries]
-        count = len(documents) or 1
-        average_length = sum(sum(document.values()) for document in documents) / count or 1.0
-        document_frequency = Counter(feature for document in documents for feature in document)
-        self._idf = {feature: math.log(1 + (count - df + 0.5) / (df + 0.5))
-                     for feature, df in document_frequency.items()}
-        self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._vectors: list[dict[str, float]] = []
-        for position, document in enumerate(documents):
-            length_factor = BM25_K1 * (1 - BM25_B + BM25_B * sum(document.values()) / average_length)
-            weights = {feature: self._idf[feature] * tf * (BM25_K1 + 1) / (tf + length_factor)
-                       for feature, tf in document.items()}
-            for feature, weight in weights.items():
-                self._postings.setdefault(feature, []).append((position, weight))
-            norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
-            self._vectors.append({feature: weight / norm for feature, weight in weights.items()})
+        self._chinese = _Bm25Index([Counter(distinct.setdefault(feature, feature)
+                                            for text in _entry_texts(entry) for feature in document_features(text))
+                                    for entry in self.entries])
+        self._english = _Bm25Index([Counter(distinct.setdefault(feature, feature)
+                                            for text in _entry_texts_en(entry) for feature in english_features(text))
+                                    for entry in self.entries])
+        self._vectors = self._chinese.vectors
 
     def bm25(self, text: str) -> dict[int, float]:
         """Raw BM25 score of every entry position that shares a feature with the text."""
-        scores: dict[int, float] = {}
-        for feature in dict.fromkeys(document_features(text)):
-            for position, weight in self._postings.get(feature, ()):
-                scores[position] = scores.get(position, 0.0) + weight
-        return scores
+        if is_english(text):
+            return self._english.scores(english_features(text))
+        return self._chinese.scores(document_features(text))
 
     def raw_ranking(self, text: str, topic_weights: dict[str, float] | None = None,
                     limit: int = 3) -> list[tuple[Entry, float]]:
@@ -100,14 +135,14 @@ class Retriever:
         ranked = self.raw_ranking(text, topic_weights, max(limit, 2))
         if not ranked:
             return []
-        query_size = len(set(document_features(text)))
+        english, size = is_english(text), query_size(text)
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         matches: list[Match] = []
         for rank, (entry, score) in enumerate(ranked[:limit]):
             strongest_other = runner_up if rank == 0 else best
             topic_probability = None if topic_weights is None else topic_weights.get(entry.topic, 0.0)
-            probability = calibrated(score, strongest_other, topic_probability, query_size)
+            probability = calibrated(score, strongest_other, topic_probability, size, english)
             if matches:
                 # a lower-ranked match never reads as more certain than the one above it
                 probability = min(probability, matches[-1].score)
@@ -146,11 +181,20 @@ def calibration_features(score: float, strongest_other: float, topic_probability
     return (math.log1p(score), strongest_other / score, topic_probability or 0.0, math.log1p(query_size), 1.0)
 
 
-def calibrated(score: float, strongest_other: float, topic_probability: float | None, query_size: int = 0) -> float:
+def query_size(text: str) -> int:
+    """How many distinct features the text brings to the index it is searched in."""
+    return len(set(english_features(text) if is_english(text) else document_features(text)))
+
+
+def calibrated(score: float, strongest_other: float, topic_probability: float | None, query_size: int = 0,
+               english: bool = False) -> float:
     """P(this match is the answer) from its BM25 score, its closest rival's, its topic's probability and the query's length."""
     if score <= 0:
         return 0.0
-    weights = _CALIBRATION_WITHOUT_TOPICS if topic_probability is None else _CALIBRATION_WITH_TOPICS
+    if english:
+        weights = _CALIBRATION_ENGLISH
+    else:
+        weights = _CALIBRATION_WITHOUT_TOPICS if topic_probability is None else _CALIBRATION_WITH_TOPICS
     logit = sum(w * x for w, x in zip(weights, calibration_features(score, strongest_other, topic_probability, query_size)))
     if logit < 0:
         # a far-behind match has a hugely negative logit, and exp(-logit) would overflow
