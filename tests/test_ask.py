@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.core.asking import Asker
+from tests.domain_helpers import Resident
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +61,17 @@ def test_real_questions_of_the_tune_split_are_rarely_answered_wrongly(assistant)
     hit = sum(bool(set(a.entries) & set(line["entries"])) for line, a in covered)
     assert len(labelled) >= 150 and wrong / len(labelled) <= 0.03
     assert hit / len(covered) >= 0.8
+
+
+def test_several_problems_in_one_message_are_said_and_each_offered(assistant):
+    resident = Resident(assistant)
+    resident.say("楼上漏水把我家泡了；另外房东也不退我押金")
+    assert resident.text.startswith("您的消息里好像有几个不同的问题")
+    keys = [row[0].data.split(":")[1] for row in resident.screen.buttons if row[0].data.startswith("kb:")]
+    offered = [assistant.knowledge.by_key[key].id for key in keys]
+    assert offered[:2] == ["tort.neighbour.water-leak", "housing.rent.deposit-return"]
+
+
+def test_one_problem_told_at_length_is_not_split(assistant):
+    asked = Asker(assistant).ask("我在工地干了半年活。包工头跑了，电话也打不通。拖欠的工资找谁要？")
+    assert "labor.wage.foreman-fled" in asked.entries[:2]

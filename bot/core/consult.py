@@ -9,6 +9,7 @@ from bot.core.content import MenuNode
 from bot.core.messages import Button, Outbound, Outcome, Reply
 from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
+from bot.knowledge.problems import separate_problems
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE, PLAUSIBLE_ENGLISH, Match
 from bot.nlu.labels import TOPICS_SHOWN, Interpretation
 from bot.nlu.tokens import is_english
@@ -22,6 +23,7 @@ TOPIC_SURE = 0.6
 # "Did you mean" lists this many entries: on real questions the right entry is in the top four far
 # more often than in the top three (bench/consult_real.py), and a list is never a wrong answer.
 SUGGESTIONS = 4
+SEVERAL_SHOWN = 5  # each problem's entry first, then the whole message's best matches
 SERVICE_INTENTS = {"legal_aid": "aid", "book_lecture": "lectures", "human": "human", "my_records": "records"}
 SMALL_TALK = {"greet": "greet_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply",
               "affirm": "yes_no_reply", "deny": "yes_no_reply"}
@@ -79,6 +81,12 @@ def ask(turn: Turn, text: str) -> Reply:
         node = assistant.content.menu.nodes[service]
         outbound.text = f"{turn.t('intent_redirect', service=turn.plain_label(node))}\n\n{outbound.text}"
         return shown("handoff" if service == "human" else "service", outbound, [])
+    several = separate_problems(assistant.retriever, text) if meaning.intent != "out_of_scope" else []
+    if several:
+        offered = [m.entry for m in several]
+        offered += [m.entry for m in matches if m.entry not in offered]
+        offered = offered[:SEVERAL_SHOWN]
+        return shown("suggest", did_you_mean(turn, offered, "several_problems"), offered)
     if best is not None and best.score >= CONFIDENT and meaning.intent != "out_of_scope":
         return shown("answer", open_entry(turn, best.entry), [best.entry])
     if best is not None and best.score >= plausible and meaning.intent != "out_of_scope":
@@ -126,11 +134,11 @@ def record_miss(turn: Turn, topic: str) -> int:
     return misses
 
 
-def did_you_mean(turn: Turn, entries: list[Entry]) -> Outbound:
+def did_you_mean(turn: Turn, entries: list[Entry], heading: str = "did_you_mean") -> Outbound:
     node = turn.assistant.content.menu.nodes[NODE]
     rows = [[Button(label(e.question[turn.lang]), f"kb:{e.key}")] for e in entries]
     rows.append([Button(turn.t("none_of_these"), go("human"))])
-    return turn.screen(node, turn.t("did_you_mean"), rows=rows)
+    return turn.screen(node, turn.t(heading), rows=rows)
 
 
 def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> tuple[Outbound, bool]:
