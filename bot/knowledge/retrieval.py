@@ -19,9 +19,9 @@ PLAUSIBLE = 0.05  # offer the top matches as "did you mean"; below it nothing fi
 PLAUSIBLE_ENGLISH = 0.15  # the same for English, where chat shares more words with the answers
 
 # BM25 over character 1-2 grams and jieba words of one document per entry (its question and
-# all phrasings): this beat max-over-phrasings, cosine TF-IDF, character 2-3 grams, a logistic
-# regression over entries, and cnsyn synonym expansion on the real questions as well
-# (bench/consult_alternatives.py; figures in the README).
+# all phrasings): this beat max-over-phrasings, cosine TF-IDF and character 2-3 grams on
+# paraphrases; on the real questions neither TF-IDF cosine, a logistic regression over entries
+# nor cnsyn synonym expansion did consistently better (bench/consult_alternatives.py).
 BM25_K1 = 2.0
 BM25_B = 0.75
 # Weight of the intent classifier's topic distribution in the ranking: score * (1 - w + w * p).
