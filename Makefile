@@ -6,9 +6,11 @@ STAMP := $(VENV)/.installed
 .PHONY: run test setup
 
 run: setup
+	bash scripts/setup_system.sh runtime
 	bash scripts/run.sh
 
 test: setup
+	bash scripts/setup_system.sh test
 	bash scripts/setup_rasa.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 

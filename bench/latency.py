@@ -23,7 +23,7 @@ WALK = [
     (InboundKind.COMMAND, {"command": "start"}),
     (InboundKind.BUTTON, {"button_data": "consent:yes"}),
     (InboundKind.BUTTON, {"button_data": "go:stations"}),
-    (InboundKind.BUTTON, {"button_data": "st:dongsi"}),
+    (InboundKind.BUTTON, {"button_data": "st:luyuan"}),
     (InboundKind.BUTTON, {"button_data": "go:stations"}),
     (InboundKind.BUTTON, {"button_data": "go:home"}),
     (InboundKind.BUTTON, {"button_data": "go:records"}),

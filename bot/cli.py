@@ -10,6 +10,7 @@ import sys
 from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
+from bot.reports.commands import add_parser as add_report_parser
 from bot.settings import get_settings
 
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     kb_commands.add_parser("sync-laws", help="copy the statutes the knowledge base cites from ../shared/laws")
     hot = kb_commands.add_parser("hot", help="the most asked questions of a month")
     hot.add_argument("--month", required=True, help="YYYY-MM")
-    hot.add_argument("--town", help="station id; the whole district when left out")
+    hot.add_argument("--town", help="the station's id, division code or name; the whole district when left out")
     nlu = commands.add_parser("nlu", help="natural-language understanding")
     nlu_commands = nlu.add_subparsers(dest="nlu_command", required=True)
     parse = nlu_commands.add_parser("parse", help="read questions on stdin, print one JSON parse per line")
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     add_lectures_parser(commands)
     add_handoff_parsers(commands)
     add_aid_parsers(commands)
+    add_report_parser(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -93,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.legal_aid.commands import run as run_aid_command
 
         return run_aid_command(args, settings)
+    if command == "report":
+        from bot.reports.commands import run as run_report_command
+
+        upgrade(settings.database_url)
+        return run_report_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -31,14 +31,97 @@ class OpeningSpan(BaseModel):
     close: time
 
 
+class CheckedText(Localized):
+    """A text in both languages, and whether the bureau has confirmed it."""
+
+    verified: bool = False
+
+
+class Phone(BaseModel):
+    """A station's own line; a station without one is reached through the district's 12348 hotline."""
+
+    number: str = Field(pattern=r"^[0-9-]{3,20}$")
+    verified: bool = False
+
+
+class Place(BaseModel):
+    """WGS-84 coordinates of the town or street government seat that hosts a station."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    verified: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_pair(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            return {"lat": value[0], "lon": value[1]}
+        return value
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return (self.lat, self.lon)
+
+
+class Hours(BaseModel):
+    """Which set of office_hours a station keeps, and whether the bureau has confirmed it."""
+
+    spans: str = "default"
+    verified: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_name(cls, value: Any) -> Any:
+        return {"spans": value} if isinstance(value, str) else value
+
+
 class StationConfig(BaseModel):
+    """A town-level public legal service station (公共法律服务工作站), one per street, town or township."""
+
     id: str = Field(pattern=r"^[a-z0-9_]{1,24}$")
+    code: str = Field("", pattern=r"^([0-9]{9})?$")  # the official division code, e.g. 110112007
     kind: Literal["street", "town", "township"] = "street"
     name: Localized
-    address: Localized
-    phone: str
-    location: tuple[float, float]
-    hours: str = "default"
+    aliases: list[str] = []  # other names residents and staff use, e.g. 于家务乡
+    address: CheckedText
+    phone: Phone | None = None
+    location: Place
+    hours: Hours = Hours()
+
+
+class CentreConfig(BaseModel):
+    """The district public legal service centre: it takes whatever no station can."""
+
+    name: Localized
+    address: CheckedText | None = None
+    phone: Phone | None = None
+    hours: Hours = Hours()
+
+
+class RoomConfig(BaseModel):
+    """A legal service room below a station: a village's or community's (村居), or a special one such as a park's."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]{1,24}$")
+    station: str
+    kind: Literal["village", "community", "park"]
+    name: Localized
+    serves: Localized | None = None
+    verified: bool = False
+
+
+class Closure(BaseModel):
+    """A closure of the bureau's own, on top of the State Council's holidays: district-wide, or one station's."""
+
+    model_config = {"populate_by_name": True}
+
+    first: date = Field(alias="from")
+    last: date | None = Field(None, alias="to")
+    station: str | None = None
+    note: str = ""
+
+    def covers(self, day: date, station_id: str | None) -> bool:
+        in_station = self.station is None or self.station == station_id
+        return in_station and self.first <= day <= (self.last or self.first)
 
 
 class WebhookConfig(BaseModel):
@@ -105,7 +188,7 @@ class EscalationStep(BaseModel):
 
 
 class HandoffConfig(BaseModel):
-    """转人工: the response window (吹哨报到), its escalation ladder, holidays and the duty desk."""
+    """转人工: the response window (吹哨报到), its escalation ladder and the duty desk."""
 
     window_minutes: float = Field(10, gt=0)
     urgent_window_minutes: float = Field(3, gt=0)
@@ -120,7 +203,7 @@ class HandoffConfig(BaseModel):
     whistle_check_seconds: float = 20
     expected_minutes_per_ticket: float = 10
     summary_messages: int = Field(5, ge=0, le=20)
-    holidays: list[str] = []
+    holidays: list[date] = []  # older configs: district-wide closures, moved to Settings.closures on load
 
 
 class LegalAidConfig(BaseModel):
@@ -162,6 +245,10 @@ class Settings(BaseSettings):
     concurrent_updates: int = 16
     office_hours: dict[str, list[OpeningSpan]] = {}
     stations: list[StationConfig] = []
+    district_centre: CentreConfig | None = None
+    rooms: list[RoomConfig] = []
+    district_phone: str = "12348"
+    closures: list[Closure] = []
 
     @classmethod
     def settings_customise_sources(
@@ -190,9 +277,23 @@ class Settings(BaseSettings):
             relative = self.database_url[len(prefix):]
             if relative and relative != ":memory:":
                 self.database_url = prefix + str(self.config_dir / relative)
+        if self.handoff.holidays:
+            self.closures += [Closure(first=day) for day in self.handoff.holidays]
+            self.handoff.holidays = []
+        ids = [station.id for station in self.stations]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two stations share an id")
         for station in self.stations:
-            if station.hours not in self.office_hours:
-                raise ValueError(f"station {station.id}: unknown office hours {station.hours!r}")
+            if station.hours.spans not in self.office_hours:
+                raise ValueError(f"station {station.id}: unknown office hours {station.hours.spans!r}")
+        if self.district_centre and self.district_centre.hours.spans not in self.office_hours:
+            raise ValueError(f"district centre: unknown office hours {self.district_centre.hours.spans!r}")
+        for room in self.rooms:
+            if room.station not in ids:
+                raise ValueError(f"room {room.id}: unknown station {room.station!r}")
+        for closure in self.closures:
+            if closure.station is not None and closure.station not in ids:
+                raise ValueError(f"closure from {closure.first}: unknown station {closure.station!r}")
         return self
 
     @property
@@ -211,6 +312,12 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides
         if secret in data:
             raise ValueError(f"{path}: {secret} must come from the environment, not the config file")
     data.setdefault("config_dir", path.parent)
+    stations_file = data.pop("stations_file", None)
+    if stations_file:  # the bureau's service network, kept in a file of its own; config.yml may still override
+        network = yaml.safe_load((Path(data["config_dir"]) / stations_file).read_text(encoding="utf-8")) or {}
+        for key in ("office_hours", "stations", "district_centre", "rooms", "district_phone"):
+            if key in network:
+                data.setdefault(key, network[key])
     settings = Settings(**data)
     return settings.model_copy(update=overrides) if overrides else settings
 

@@ -10,7 +10,7 @@ from tests.domain_helpers import Resident
 
 
 def add_lecture(assistant, clock, *, title="签劳动合同要注意什么", topic="labor", days=3, hours=0, capacity=30,
-                town="dongsi", place="东四街道公共法律服务工作站", minutes=60, online_url=None, speaker="王律师",
+                town="luyuan", place="潞源街道公共法律服务工作站", minutes=60, online_url=None, speaker="王律师",
                 title_en=None) -> int:
     """A lecture starting `days` and `hours` after the fake clock's now; returns its id."""
     starts_at = clock.now + timedelta(days=days, hours=hours)

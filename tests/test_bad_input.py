@@ -24,7 +24,7 @@ def position(assistant, user_id="1001"):
 def test_media_where_text_is_expected_is_explained(assistant, on_stations, media):
     on_stations.send_media(media)
     assert "这里需要文字" in on_stations.text
-    assert "东四街道" in on_stations.labels()
+    assert "潞源街道" in on_stations.labels()
     assert position(assistant) == "stations"
 
 

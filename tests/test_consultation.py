@@ -6,7 +6,7 @@ from bot.db.repositories import Repositories
 from tests.domain_helpers import Resident
 
 
-def consenting_resident(assistant, user_id="1001", station="jiaodaokou"):
+def consenting_resident(assistant, user_id="1001", station="zhongcang"):
     resident = Resident(assistant, user_id=user_id)
     resident.command("start")
     resident.press("同意")
@@ -107,17 +107,17 @@ def test_topics_can_be_browsed_page_by_page(assistant):
 
 
 def test_hot_questions_show_the_town_once_it_has_enough_and_the_district_before(assistant):
-    asker = consenting_resident(assistant, user_id="2001", station="qianmen")
+    asker = consenting_resident(assistant, user_id="2001", station="songzhuang")
     for _ in range(3):
         asker.say("包工头跑路了 欠我们半年工钱 找谁要啊")
-    viewer = consenting_resident(assistant, user_id="2002", station="qianmen")
+    viewer = consenting_resident(assistant, user_id="2002", station="songzhuang")
     viewer.command("menu")
     viewer.press("本月热点")
     assert "全区" in viewer.text
     assistant.settings.hot_questions.min_town_questions = 3
     viewer.command("menu")
     viewer.press("本月热点")
-    assert "前门街道居民最常问" in viewer.text
+    assert "宋庄镇居民最常问" in viewer.text
     asked = asker.screen.buttons[0][0].data
     assert asked in [b.data.replace("kb:", "up:") for row in viewer.screen.buttons for b in row]
 

@@ -24,11 +24,11 @@ def desk(telegram_bot, settings, clock):
     """The staff group (a forum) with two registered staff and a supervisor, during office hours."""
     clock.now = OFFICE_HOURS
     server = telegram_bot.server
-    group = server.group(GROUP, title="东城区司法局工作群", is_forum=True)
+    group = server.group(GROUP, title="通州区司法局工作群", is_forum=True)
     server.group(DUTY, title="区值班台")
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
-    staff_cli(settings, clock, "add", "502", "--name", "李调解员", "--role", "mediator", "--station", "dongsi")
-    staff_cli(settings, clock, "add", "509", "--name", "赵所长", "--role", "supervisor", "--station", "dongsi")
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "502", "--name", "李调解员", "--role", "mediator", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "509", "--name", "赵所长", "--role", "supervisor", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", str(GROUP))
     return group, server.private_user(501, first_name="王"), server.private_user(502, first_name="李")
 

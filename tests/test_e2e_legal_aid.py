@@ -42,8 +42,8 @@ def send_file(server, resident, send) -> dict:
 def test_migrant_worker_uses_the_wage_helper_and_submits_with_two_photos(telegram_bot, settings, clock):
     clock.now = OFFICE_HOURS
     server = telegram_bot.server
-    group = server.group(GROUP, title="东城区司法局工作群")
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
+    group = server.group(GROUP, title="通州区司法局工作群")
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", str(GROUP))
     worker = server.private_user(9401, first_name="老李")
     screen = worker.click(worker.ask("/menu"), "法律援助")
@@ -51,7 +51,7 @@ def test_migrant_worker_uses_the_wage_helper_and_submits_with_two_photos(telegra
     screen = worker.click(screen, "讨要工资")
     screen = worker.click(screen, "进城务工人员")
     worker.click(screen, "完成")
-    for answer in ("东四某某小区3号楼", "包工头王五", "某某劳务公司/某某建工集团", "2026年3月到10月", "100"):
+    for answer in ("潞源某某小区3号楼", "包工头王五", "某某劳务公司/某某建工集团", "2026年3月到10月", "100"):
         worker.ask(answer)
     worker.ask("每天350")
     result = worker.ask("5000")
@@ -65,7 +65,7 @@ def test_migrant_worker_uses_the_wage_helper_and_submits_with_two_photos(telegra
     telegram_bot.restart()  # interrupted mid-application: it resumes where it stopped
     screen = worker.ask("13812345678")
     assert "街道" in screen["text"]
-    screen = worker.click(screen, "东四")
+    screen = worker.click(screen, "潞源")
     screen = worker.ask("老板拖欠半年工资不给")
     assert "照片或文件" in screen["text"] and "10 MB" in screen["text"]
     assert "请发照片或文件" in worker.ask("我拍了照片")["text"]
@@ -87,7 +87,7 @@ def test_migrant_worker_uses_the_wage_helper_and_submits_with_two_photos(telegra
                   if "提交申请" in b["text"])
     mark = server.mark()
     done = worker.click(review, "提交申请")
-    assert "FY-2026-000001" in done["text"] and "东四" in done["text"]
+    assert "FY-2026-000001" in done["text"] and "潞源" in done["text"]
     again = worker.press(review, submit)  # a double press from a client still showing the old keyboard
     worker.resend(again)  # and the same update delivered twice
     server.wait_for("answerCallbackQuery", after=mark)

@@ -37,12 +37,13 @@ def test_resident_consents_and_walks_to_a_station(live):
         ["🗂 我的记录"],
     ]
     stations = resident.click(home, "服务站点")
-    assert "请选择您所在的街道" in stations["text"] and len(labels(server, stations)) == 17 + 2
-    card = resident.click(stations, "交道口街道")
-    assert "交道口街道公共法律服务工作站" in card["text"] and "已记住您的站点" in card["text"]
+    # 22 stations under two headings, the district centre, Back and Home
+    assert "您在哪个镇或街道？" in stations["text"] and len(labels(server, stations)) == 22 + 2 + 1 + 2
+    card = resident.click(stations, "中仓街道")
+    assert "中仓街道公共法律服务工作站" in card["text"] and "已记住您的站点" in card["text"]
     assert server.keyboard_labels(card) == [["⬅️ 返回", "🏠 首页"]]
     back = resident.click(card, "返回")
-    assert "您当前的站点：交道口街道" in back["text"]
+    assert "您当前的站点：中仓街道" in back["text"]
     home_again = resident.click(back, "首页")
     assert "请选择服务" in home_again["text"]
 
@@ -83,9 +84,9 @@ def test_location_finds_the_nearest_station(polling):
     resident = server.private_user(5004)
     resident.click(resident.ask("/start"), "✅ 同意")
     mark = server.mark()
-    resident.send_location(39.8815, 116.4182)
+    resident.send_location(39.8920, 116.6760)
     reply = resident.wait_reply(after=mark)
-    assert "离您最近的站点" in reply["text"] and "体育馆路街道" in reply["text"]
+    assert "离您最近的站点" in reply["text"] and "玉桥街道" in reply["text"]
 
 
 def test_restart_mid_conversation_loses_nothing(polling):
@@ -94,8 +95,8 @@ def test_restart_mid_conversation_loses_nothing(polling):
     home = resident.click(resident.ask("/start"), "✅ 同意")
     stations = resident.click(home, "服务站点")
     polling.restart()
-    card = resident.click(stations, "东直门街道")
-    assert "东直门街道公共法律服务工作站" in card["text"] and "已记住您的站点" in card["text"]
+    card = resident.click(stations, "新华街道")
+    assert "新华街道公共法律服务工作站" in card["text"] and "已记住您的站点" in card["text"]
     mark = server.mark()
     resident.send_sticker()
     hint = resident.wait_reply(after=mark)

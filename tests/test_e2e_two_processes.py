@@ -26,11 +26,11 @@ def test_updates_spread_over_two_processes_share_one_conversation(start_bot):
     assert server.post_to_webhook({**private_message(7001, "/menu", 1), "update_id": 9001}, url=url_a) == 200
     server.wait_for("sendMessage", lambda c: "请选择服务" in c["text"])
     assert server.post_to_webhook({**private_message(7001, "服务站点", 2), "update_id": 9002}, url=url_b) == 200
-    server.wait_for("sendMessage", lambda c: "请选择您所在的街道" in c["text"])
+    server.wait_for("sendMessage", lambda c: "您在哪个镇或街道？" in c["text"])
     mark = server.mark()
     assert server.post_to_webhook({**private_message(7001, "😀", 3), "update_id": 9003}, url=url_a) == 200
     hint = server.wait_for("sendMessage", after=mark)
-    assert "我没看懂" in hint["text"] and "东四街道" in labels(server, hint.message)
+    assert "我没看懂" in hint["text"] and "潞源街道" in labels(server, hint.message)
 
     mark = server.mark()
     duplicate = {**private_message(7001, "/help", 4), "update_id": 9004}

@@ -15,30 +15,30 @@ from tests.handoff_helpers import OFFICE_HOURS, act, cli, command, desk_of, outb
 
 @pytest.fixture
 def staffed(assistant, settings, clock):
-    """Two officers and a supervisor at dongsi, the district's staff group; 10:00 on a working day."""
+    """Two officers and a supervisor at luyuan, the district's staff group; 10:00 on a working day."""
     clock.now = OFFICE_HOURS
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
-    staff_cli(settings, clock, "add", "502", "--name", "李调解员", "--role", "mediator", "--station", "dongsi")
-    staff_cli(settings, clock, "add", "509", "--name", "赵所长", "--role", "supervisor", "--station", "dongsi")
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "502", "--name", "李调解员", "--role", "mediator", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "509", "--name", "赵所长", "--role", "supervisor", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
     return desk_of(assistant)
 
 
-def resident_at_dongsi(assistant, user_id: str = "1001") -> Resident:
+def resident_at_luyuan(assistant, user_id: str = "1001") -> Resident:
     resident = Resident(assistant, user_id=user_id, channel="telegram")
     resident.command("start")
     resident.press("同意")
-    resident.press_data("st:dongsi")
+    resident.press_data("st:luyuan")
     return resident
 
 
 def test_a_ticket_carries_a_summary_and_the_resident_learns_queue_and_hours(assistant, staffed):
-    resident = resident_at_dongsi(assistant)
+    resident = resident_at_luyuan(assistant)
     resident.say("老板拖欠我三个月工资不给")
     resident.command("human")
     assert "工单号 #1" in resident.text and "前面还有 0 位" in resident.text and "9:00-12:00" in resident.text
     (post,) = outbox_for(assistant, "-100500")
-    assert "工单 #1" in post.text and "东四街道" in post.text and "老板拖欠我三个月工资不给" in post.text
+    assert "工单 #1" in post.text and "潞源街道" in post.text and "老板拖欠我三个月工资不给" in post.text
     assert post.buttons == [[{"label": "✋ 认领/报到", "data": "tk:1"}]]
     assert ticket(assistant).reason == "menu"
 
@@ -52,8 +52,8 @@ def test_without_consent_no_messages_reach_the_summary(assistant, staffed):
 
 
 def test_urgent_words_jump_the_queue_and_give_emergency_numbers_at_once(assistant, staffed, clock):
-    resident_at_dongsi(assistant, "1001").command("human")
-    urgent = resident_at_dongsi(assistant, "1002")
+    resident_at_luyuan(assistant, "1001").command("human")
+    urgent = resident_at_luyuan(assistant, "1002")
     urgent.say("我老公家暴，天天打我")
     assert "110" in urgent.text and "12348" in urgent.text and "前面还有 0 位" in urgent.text
     opened = ticket(assistant, 2)
@@ -61,7 +61,7 @@ def test_urgent_words_jump_the_queue_and_give_emergency_numbers_at_once(assistan
 
 
 def test_of_two_staff_pressing_claim_one_wins_and_the_other_is_told_who(assistant, staffed):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     first = act(staffed, "501", "button", button_data="tk:1")
     second = act(staffed, "502", "button", button_data="tk:1")
     assert "王律师" in first.edit.text and second.edit is None and "已由 王律师 认领" in second.notice
@@ -71,7 +71,7 @@ def test_of_two_staff_pressing_claim_one_wins_and_the_other_is_told_who(assistan
 
 
 def test_a_non_staff_press_and_a_forged_one_are_refused_without_effect(assistant, staffed):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     stranger = act(staffed, "666", "button", button_data="tk:1")
     forged = act(staffed, "501", "button", button_data="tk:999")
     assert stranger.notice == "仅限登记的工作人员操作。" and "失效" in forged.notice
@@ -84,7 +84,7 @@ def test_a_non_staff_press_and_a_forged_one_are_refused_without_effect(assistant
 def test_phone_is_masked_until_the_ticket_is_claimed(assistant, staffed):
     from tests.test_lecture_requests import fill_form
 
-    resident = resident_at_dongsi(assistant)
+    resident = resident_at_luyuan(assistant)
     fill_form(resident)
     resident.press("提交申请")
     resident.command("human")
@@ -96,7 +96,7 @@ def test_phone_is_masked_until_the_ticket_is_claimed(assistant, staffed):
 
 
 def test_relay_both_ways_then_close_and_rate_with_a_comment(assistant, staffed):
-    resident = resident_at_dongsi(assistant)
+    resident = resident_at_luyuan(assistant)
     resident.command("human")
     act(staffed, "501", "button", button_data="tk:1")
     resident.say("我有工资条")
@@ -121,33 +121,33 @@ def test_relay_both_ways_then_close_and_rate_with_a_comment(assistant, staffed):
 
 
 def test_queue_lists_urgent_first_and_mine_lists_claimed_tickets(assistant, staffed):
-    resident_at_dongsi(assistant, "1001").command("human")
-    resident_at_dongsi(assistant, "1002").say("有人威胁我")
+    resident_at_luyuan(assistant, "1001").command("human")
+    resident_at_luyuan(assistant, "1002").say("有人威胁我")
     queue = command(staffed, "502", "/queue").messages[0].text.splitlines()
-    assert queue[1].startswith("#2 🚨紧急") and queue[2].startswith("#1 东四街道")
+    assert queue[1].startswith("#2 🚨紧急") and queue[2].startswith("#1 潞源街道")
     act(staffed, "501", "button", button_data="tk:1")
     assert "#1" in command(staffed, "501", "/mine").messages[0].text
     assert "没有工单" in command(staffed, "502", "/mine").messages[0].text
 
 
 def test_only_the_claimer_or_a_supervisor_may_close(assistant, staffed):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     act(staffed, "501", "button", button_data="tk:1")
     assert "不在您手上" in command(staffed, "502", "/close 1").messages[0].text
     assert "已结束" in command(staffed, "509", "/close 1").messages[0].text
 
 
 def test_transfer_to_another_station_puts_the_ticket_back_in_a_queue(assistant, staffed):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     act(staffed, "501", "button", button_data="tk:1")
-    reply = command(staffed, "501", "/transfer 1 qianmen")
+    reply = command(staffed, "501", "/transfer 1 songzhuang")
     moved = ticket(assistant)
-    assert "前门街道" in reply.messages[0].text and (moved.status, moved.station_id) == ("open", "qianmen")
-    assert "已转给前门街道" in outbox_for(assistant, "1001")[-1].text
+    assert "宋庄镇" in reply.messages[0].text and (moved.status, moved.station_id) == ("open", "songzhuang")
+    assert "已转给宋庄镇" in outbox_for(assistant, "1001")[-1].text
 
 
 def test_transfer_to_a_colleague_keeps_it_claimed(assistant, staffed):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     act(staffed, "501", "button", button_data="tk:1")
     command(staffed, "501", "/transfer 1 502")
     assert ticket(assistant).status == "claimed"
@@ -156,7 +156,7 @@ def test_transfer_to_a_colleague_keeps_it_claimed(assistant, staffed):
 
 
 def test_an_unclaimed_ticket_whistles_then_climbs_the_ladder_once_each(assistant, staffed, clock):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     ctx = HandoffContext.of(assistant)
     fire = lambda: whistle.fire_due(assistant.sessions, ctx, clock)  # noqa: E731
     clock.advance(minutes=9)
@@ -173,7 +173,7 @@ def test_an_unclaimed_ticket_whistles_then_climbs_the_ladder_once_each(assistant
 
 
 def test_a_claimed_ticket_never_whistles(assistant, staffed, clock):
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     act(staffed, "501", "button", button_data="tk:1")
     clock.advance(hours=2)
     assert whistle.fire_due(assistant.sessions, HandoffContext.of(assistant), clock) == 0
@@ -181,7 +181,7 @@ def test_a_claimed_ticket_never_whistles(assistant, staffed, clock):
 
 def test_outside_office_hours_the_resident_is_told_and_the_window_starts_at_opening(assistant, staffed, clock):
     clock.now = clock.now.replace(hour=12)  # 20:00 in Beijing
-    resident = resident_at_dongsi(assistant)
+    resident = resident_at_luyuan(assistant)
     resident.command("human")
     assert "不在服务时间内" in resident.text and "11-27 09:00" in resident.text
     assert ticket(assistant).window_ends_at.hour == 1 and ticket(assistant).window_ends_at.minute == 10
@@ -190,7 +190,7 @@ def test_outside_office_hours_the_resident_is_told_and_the_window_starts_at_open
 
 
 def test_cancel_leaves_the_ticket_and_tells_staff(assistant, staffed):
-    resident = resident_at_dongsi(assistant)
+    resident = resident_at_luyuan(assistant)
     resident.command("human")
     act(staffed, "501", "button", button_data="tk:1")
     resident.command("cancel")
@@ -199,7 +199,7 @@ def test_cancel_leaves_the_ticket_and_tells_staff(assistant, staffed):
 
 
 def test_stats_by_station_for_a_month(assistant, staffed, settings, clock, capsys):
-    resident = resident_at_dongsi(assistant)
+    resident = resident_at_luyuan(assistant)
     resident.command("human")
     clock.advance(minutes=4)
     act(staffed, "501", "button", button_data="tk:1")
@@ -210,7 +210,7 @@ def test_stats_by_station_for_a_month(assistant, staffed, settings, clock, capsy
     capsys.readouterr()
     assert cli(settings, clock, "tickets", "stats", "--month", "2026-11") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split("\t") == ["dongsi", "1", "1", "100%", "4.0", "6.0", "5.0"]
+    assert lines[1].split("\t") == ["luyuan", "1", "1", "100%", "4.0", "6.0", "5.0"]
 
 
 def test_staff_cli_lists_and_removes_staff(assistant, staffed, settings, clock, capsys):
@@ -218,6 +218,6 @@ def test_staff_cli_lists_and_removes_staff(assistant, staffed, settings, clock, 
     assert staff_cli(settings, clock, "remove", "502") == 0
     staff_cli(settings, clock, "list")
     out = capsys.readouterr().out
-    assert "李调解员\tmediator\tdongsi (removed)" in out and "group -100500\tdistrict" in out
+    assert "李调解员\tmediator\tluyuan (removed)" in out and "group -100500\tdistrict" in out
     assert act(staffed, "502", "button", button_data="tk:1").notice == "仅限登记的工作人员操作。"
     assert staff_cli(settings, clock, "add", "503", "--name", "x", "--role", "lawyer", "--station", "nowhere") == 1

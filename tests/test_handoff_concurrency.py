@@ -12,7 +12,7 @@ from bot.db.models import TicketEvent
 from bot.handoff import whistle
 from bot.handoff.context import HandoffContext
 from tests.handoff_helpers import OFFICE_HOURS, act, desk_of, staff_cli, ticket
-from tests.test_handoff import resident_at_dongsi
+from tests.test_handoff import resident_at_luyuan
 
 STAFF = 8
 
@@ -40,9 +40,9 @@ def race(workers: int, work) -> list:
 def test_of_staff_pressing_claim_at_the_same_moment_exactly_one_wins(assistant, settings, clock):
     clock.now = OFFICE_HOURS
     for n in range(STAFF):
-        staff_cli(settings, clock, "add", f"60{n}", "--name", f"员工{n}", "--role", "officer", "--station", "dongsi")
+        staff_cli(settings, clock, "add", f"60{n}", "--name", f"员工{n}", "--role", "officer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
-    resident_at_dongsi(assistant).command("human")
+    resident_at_luyuan(assistant).command("human")
     desk = desk_of(assistant)
     replies = race(STAFF, lambda n: act(desk, f"60{n}", "button", button_data="tk:1"))
     winners = [reply for reply in replies if reply.edit is not None]
@@ -58,7 +58,7 @@ def test_two_processes_firing_whistles_at_once_fire_each_timer_once(assistant, s
     clock.now = OFFICE_HOURS
     staff_cli(settings, clock, "set-group", "-100500")
     for n in range(5):
-        resident_at_dongsi(assistant, f"80{n}").command("human")
+        resident_at_luyuan(assistant, f"80{n}").command("human")
     clock.advance(minutes=10)
     ctx = HandoffContext.of(assistant)
     fired = race(2, lambda _: whistle.fire_due(assistant.sessions, ctx, clock))

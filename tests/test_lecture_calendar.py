@@ -15,7 +15,7 @@ def unfold(content: str) -> list[str]:
 
 def make_calendar(assistant, **fields) -> str:
     starts = datetime(2026, 11, 29, 11, 0, tzinfo=timezone.utc)
-    values = dict(id=7, title="讲座", topic="labor", speaker="王律师", town="dongsi", place="工作站", online_url=None,
+    values = dict(id=7, title="讲座", topic="labor", speaker="王律师", town="luyuan", place="工作站", online_url=None,
                   starts_at=starts, ends_at=starts + timedelta(minutes=90), capacity=30, seats_taken=0)
     lecture = Lecture(**{**values, **fields})
     booking = LectureBooking(id=3, lecture_id=7, user_id=42, seats=2)
@@ -25,7 +25,7 @@ def make_calendar(assistant, **fields) -> str:
 
 
 def test_every_line_ends_in_crlf_and_fits_in_75_octets(assistant):
-    content = make_calendar(assistant, title="工资被拖欠怎么办：农民工讨薪的五条路，" * 4, place="东四街道" * 10)
+    content = make_calendar(assistant, title="工资被拖欠怎么办：农民工讨薪的五条路，" * 4, place="潞源街道" * 10)
     assert content.endswith("\r\n") and "\n" not in content.replace("\r\n", "")
     lines = content.split("\r\n")[:-1]
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)

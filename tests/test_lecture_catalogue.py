@@ -16,7 +16,7 @@ def test_the_list_shows_title_topic_speaker_time_place_and_seats(assistant, cloc
     text = resident.text
     assert "《工伤了怎么办》" in text and "🏷 劳动纠纷 · 👤 王律师" in text
     assert "11月29日（周日） 17:30–18:30" in text, "times are shown in Asia/Shanghai"
-    assert "📍 东四街道 · 东四街道公共法律服务工作站" in text and "💺 剩余 20/20 个座位" in text
+    assert "📍 潞源街道 · 潞源街道公共法律服务工作站" in text and "💺 剩余 20/20 个座位" in text
     assert "💻 线上讲座：https://meet.example.org/x" in text
     assert text.index("工伤了怎么办") < text.index("网购退货"), "soonest first"
     assert resident.labels()[-2:] == ["⬅️ 返回", "🏠 首页"]
@@ -32,26 +32,26 @@ def test_past_and_cancelled_lectures_are_not_listed(assistant, clock):
 
 
 def test_filters_by_town_and_topic(assistant, clock):
-    add_lecture(assistant, clock, title="东四劳动讲座", topic="labor", town="dongsi")
-    add_lecture(assistant, clock, title="和平里婚姻讲座", topic="family", town="hepingli", place="社区中心")
+    add_lecture(assistant, clock, title="潞源劳动讲座", topic="labor", town="luyuan")
+    add_lecture(assistant, clock, title="台湖婚姻讲座", topic="family", town="taihu", place="社区中心")
     resident = consenting(assistant, "4021")
     resident.press_data("lec:p.all.all.1")
     resident.press("地区：")
-    assert resident.labels()[:3] == ["全部地区", "东四街道", "和平里街道"]
-    resident.press("和平里街道")
-    assert "和平里婚姻讲座" in resident.text and "东四劳动讲座" not in resident.text
+    assert resident.labels()[:3] == ["全部地区", "潞源街道", "台湖镇"]
+    resident.press("台湖镇")
+    assert "台湖婚姻讲座" in resident.text and "潞源劳动讲座" not in resident.text
     resident.press("主题：")
     resident.press("劳动纠纷")
-    assert "没有符合条件的讲座" in resident.text and "筛选：和平里街道 · 劳动纠纷" in resident.text
+    assert "没有符合条件的讲座" in resident.text and "筛选：台湖镇 · 劳动纠纷" in resident.text
 
 
 def test_the_residents_own_town_is_offered_first(assistant, clock):
-    add_lecture(assistant, clock, town="dongsi")
-    add_lecture(assistant, clock, town="qianmen", place="前门工作站")
+    add_lecture(assistant, clock, town="luyuan")
+    add_lecture(assistant, clock, town="songzhuang", place="宋庄工作站")
     resident = consenting(assistant, "4031")
-    resident.press_data("st:qianmen")
+    resident.press_data("st:songzhuang")
     resident.press_data("lec:fw.all")
-    assert resident.labels()[:2] == ["全部地区", "前门街道"]
+    assert resident.labels()[:2] == ["全部地区", "宋庄镇"]
 
 
 def test_many_lectures_are_paged_and_back_returns_to_the_same_page(assistant, clock):

@@ -30,7 +30,7 @@ def test_phone_numbers_are_masked_for_staff_lists():
 
 def fill_form(resident: Resident) -> None:
     resident.press_data("go:lecture_request")
-    resident.say("东四街道北新仓社区居委会")
+    resident.say("张家湾镇上马头村村委会")
     resident.say("大约80人")
     resident.press("劳动纠纷")
     resident.press("婚姻家庭")
@@ -43,7 +43,7 @@ def test_a_community_requests_a_talk_and_gets_a_reference(assistant, clock):
     resident = consenting(assistant, "5001")
     fill_form(resident)
     assert "请核对申请内容" in resident.text
-    assert "单位：东四街道北新仓社区居委会" in resident.text and "人数：约 80 人" in resident.text
+    assert "单位：张家湾镇上马头村村委会" in resident.text and "人数：约 80 人" in resident.text
     assert "主题：劳动纠纷、婚姻家庭" in resident.text and "电话：13800138000" in resident.text
     resident.press("提交申请")
     assert "申请已提交，编号 JZ-2026-000001" in resident.text
@@ -52,7 +52,7 @@ def test_a_community_requests_a_talk_and_gets_a_reference(assistant, clock):
     assert (request.reference, request.audience_size, request.topics) == ("JZ-2026-000001", 80, ["labor", "family"])
     resident.command("menu")
     resident.press("我的记录")
-    assert "JZ-2026-000001（东四街道北新仓社区居委会）：已受理" in resident.text
+    assert "JZ-2026-000001（张家湾镇上马头村村委会）：已受理" in resident.text
 
 
 def test_bad_answers_are_explained_and_asked_again(assistant):
@@ -76,7 +76,7 @@ def test_bad_answers_are_explained_and_asked_again(assistant):
 def test_the_form_survives_a_restart_and_cancel_clears_it(assistant, settings, clock, domain_services):
     resident = consenting(assistant, "5021")
     resident.press_data("go:lecture_request")
-    resident.say("朝阳门社区")
+    resident.say("玉桥社区")
     restarted = build_assistant(settings, clock=clock, migrate=False, **domain_services)
     try:
         again = Resident(restarted, user_id="5021")

@@ -17,7 +17,7 @@ def staff(assistant, clock, *argv: str) -> int:
 
 def test_staff_add_a_lecture_and_residents_see_it(assistant, clock, capsys):
     code = staff(assistant, clock, "add", "--title", "劳动合同讲座", "--topic", "labor", "--starts", "2026-11-30 19:00",
-                 "--capacity", "25", "--town", "dongsi", "--place", "东四工作站", "--speaker", "王律师")
+                 "--capacity", "25", "--town", "luyuan", "--place", "潞源工作站", "--speaker", "王律师")
     assert code == 0 and "added lecture" in capsys.readouterr().out
     staff(assistant, clock, "list")
     listing = capsys.readouterr().out
@@ -41,8 +41,8 @@ def test_import_adds_all_or_nothing_and_skips_known_keys(assistant, clock, tmp_p
           - key: hp-1
             title: {zh: 邻里纠纷怎么调, en: Settling disputes between neighbours}
             topic: other
-            town: hepingli
-            place: 和平里社区中心
+            town: taihu
+            place: 台湖镇社区中心
             starts: "2026-12-03 15:00"
             capacity: 40
           - title: 线上讲座

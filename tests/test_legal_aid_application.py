@@ -33,7 +33,7 @@ def wage_claim_to_review(resident: Resident) -> None:
     resident.press("进城务工人员")
     resident.press("完成")
     assert "讨薪小助手" in resident.text
-    resident.say("东四某某小区3号楼")
+    resident.say("潞源某某小区3号楼")
     resident.say("包工头王五")
     resident.say("某某劳务公司/某某建工集团")
     resident.say("2026年3月到10月")
@@ -45,7 +45,7 @@ def wage_claim_to_review(resident: Resident) -> None:
     resident.say("张三")
     resident.say("138 1234 5678")
     if "街道" in resident.text:
-        resident.press("东四")
+        resident.press("潞源")
     resident.say("老板拖欠了半年工资，一直不给。")
     for name in ("a.jpg", "b.jpg"):
         wanted, _ = send_file(resident, name)
@@ -61,7 +61,7 @@ def test_migrant_worker_wage_claim_is_fast_tracked_and_submitted_once(assistant)
     assert "符合绿色通道" in review and "《中华人民共和国法律援助法》" not in review and "法律援助法》第四十二条" in review
     submit = next(b.data for row in resident.screen.buttons for b in row if "提交" in b.label)
     resident.press_data(submit)
-    assert "FY-2026-000001" in resident.text and "东四" in resident.text
+    assert "FY-2026-000001" in resident.text and "潞源" in resident.text
     resident.press_data(submit)
     assert "已经提交过了" in resident.text
     with assistant.sessions() as session:
@@ -93,7 +93,7 @@ def test_bad_input_is_asked_again_with_an_example(assistant):
     resident.say("12345")
     assert "例如" in resident.text and "手机号" in resident.text
     resident.say("13812345678")
-    resident.press("东四")
+    resident.press("潞源")
     resident.press("劳动纠纷")
     resident.say("某某公司")
     resident.say("几千")
@@ -146,7 +146,7 @@ def test_an_amount_is_not_needed_for_matters_without_money(assistant):
     resident.press("完成")
     resident.say("张三")
     resident.say("13812345678")
-    resident.press("东四")
+    resident.press("潞源")
     resident.press("婚姻")
     resident.say("丈夫")
     resident.say("无")
@@ -169,7 +169,7 @@ def test_a_worker_who_cannot_count_the_days_gives_days_a_month_instead(assistant
     resident = start(assistant)
     resident.press("讨要工资")
     resident.press("完成")
-    for answer in ("东四工地", "包工头王五", "不知道", "2026年3月到10月"):
+    for answer in ("潞源工地", "包工头王五", "不知道", "2026年3月到10月"):
         resident.say(answer)
     resident.press("按月拿工资")
     resident.say("每天350")

@@ -27,7 +27,7 @@ def submitted(assistant):
 
 
 def test_new_application_reaches_the_station_group_with_the_phone_masked(assistant, settings, clock):
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
     submitted(assistant)
     post = outbox_for(assistant, "-100500")[-1]
@@ -46,7 +46,7 @@ def test_new_application_reaches_the_station_group_with_the_phone_masked(assista
 
 
 def test_status_button_in_the_group_notifies_the_applicant_once(assistant, settings, clock):
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
     submitted(assistant)
     post = outbox_for(assistant, "-100500")[-1]
@@ -71,7 +71,7 @@ def test_cli_follows_the_state_machine_and_tells_the_applicant(assistant, settin
     assert history == [(None, "submitted"), ("submitted", "accepted"), ("accepted", "rejected")]
     code, listing = aid_cli(settings, clock, "list", "--status", "rejected")
     assert "FY-2026-000001" in listing and "138****5678" in listing
-    assert "no applications" in aid_cli(settings, clock, "list", "--station", "qianmen")[1]
+    assert "no applications" in aid_cli(settings, clock, "list", "--station", "songzhuang")[1]
     code, csv_text = aid_cli(settings, clock, "export", "--month", "2026-11")
     assert code == 0 and csv_text.splitlines()[0].startswith("tracking_number") and "FY-2026-000001" in csv_text
     assert len(aid_cli(settings, clock, "export", "--month", "2026-10")[1].splitlines()) == 1

@@ -42,7 +42,7 @@ def summary(period=PERIOD, prepared_on=date(2026, 11, 27), chain=None, **calcula
     return WageClaimSummary(
         worker_name="张建国",
         phone="13812345678",
-        work_site="东城区某小区3号楼工地",
+        work_site="通州区某小区3号楼工地",
         chain=chain if chain is not None else (
             Party("foreman", "王某"),
             Party("subcontractor", "北京某劳务有限公司"),
@@ -67,7 +67,7 @@ def test_limitation_and_chain_articles_say_what_the_summary_claims():
 
 def test_summary_shows_the_worker_the_calculation_and_what_is_owed():
     text = render_summary(summary(), zh, STATUTES)
-    assert "姓名：张建国" in text and "工地：东城区某小区3号楼工地" in text
+    assert "姓名：张建国" in text and "工地：通州区某小区3号楼工地" in text
     assert "干活时间：2026年3月10日至2026年8月31日" in text
     assert "按每月 26 天折算 18 天 × 350 元/天 = 6,300 元" in text
     assert "5 个月 × 每月 26 天 × 350 元/天 = 45,500 元" in text

@@ -38,9 +38,9 @@ def test_back_returns_to_parent_and_home_to_main_menu(assistant):
     resident = Resident(assistant)
     resident.command("menu")
     resident.press("服务站点")
-    resident.press("东四街道")
+    resident.press("潞源街道")
     resident.press("返回")
-    assert "请选择您所在的街道" in resident.text
+    assert "您在哪个镇或街道？" in resident.text
     resident.press("首页")
     assert "请选择服务" in resident.text
 
@@ -50,12 +50,12 @@ def test_station_choice_is_remembered_after_consent(assistant):
     resident.command("start")
     resident.press("同意")
     resident.press("服务站点")
-    resident.press("和平里街道")
-    assert "和平里街道公共法律服务工作站" in resident.text and "电话：12348" in resident.text
+    resident.press("台湖镇")
+    assert "台湖镇公共法律服务工作站" in resident.text and "电话：12348" in resident.text
     assert "周一至周五 9:00-12:00、13:30-17:30" in resident.text
     resident.command("menu")
     resident.press("服务站点")
-    assert "您当前的站点：和平里街道" in resident.text
+    assert "您当前的站点：台湖镇" in resident.text
 
 
 def test_station_is_not_remembered_without_consent(assistant):
@@ -63,7 +63,7 @@ def test_station_is_not_remembered_without_consent(assistant):
     resident.command("start")
     resident.press("暂不同意")
     resident.press("服务站点")
-    resident.press("天坛街道")
+    resident.press("张家湾镇")
     assert "不会记住这个站点" in resident.text
     with assistant.sessions() as session:
         assert Repositories(session).users.find("test", "1001").station_id is None
@@ -73,10 +73,10 @@ def test_shared_location_finds_the_nearest_station(assistant):
     resident = Resident(assistant)
     resident.command("start")
     resident.press("同意")
-    resident.send_location(39.8625, 116.4005)
-    assert "离您最近的站点" in resident.text and "永定门外街道" in resident.text
+    resident.send_location(39.7600, 116.5500)
+    assert "离您最近的站点" in resident.text and "马驹桥镇" in resident.text
     with assistant.sessions() as session:
-        assert Repositories(session).users.find("test", "1001").station_id == "yongdingmenwai"
+        assert Repositories(session).users.find("test", "1001").station_id == "majuqiao"
 
 
 def test_language_switch_changes_every_label(assistant):
@@ -86,7 +86,7 @@ def test_language_switch_changes_every_label(assistant):
     assert "Language set to English" in resident.text
     assert "💬 Legal consultation" in resident.labels()
     resident.press("Find my station")
-    assert "Choose your street or town" in resident.text
+    assert "Which town or street are you in?" in resident.text
 
 
 def test_english_client_starts_in_english(assistant):
@@ -100,7 +100,7 @@ def test_withdrawing_consent_forgets_the_station(assistant):
     resident.command("start")
     resident.press("同意")
     resident.press("服务站点")
-    resident.press("景山街道")
+    resident.press("北苑街道")
     resident.command("privacy")
     assert "已同意" in resident.text
     resident.press("撤回同意")
@@ -128,7 +128,7 @@ def test_cancel_returns_home_from_anywhere(assistant):
 def test_typing_a_menu_label_opens_that_screen(assistant):
     resident = Resident(assistant)
     resident.say("服务站点")
-    assert "请选择您所在的街道" in resident.text
+    assert "您在哪个镇或街道？" in resident.text
 
 
 def test_position_survives_a_new_assistant_on_the_same_database(assistant, settings, clock, domain_services):
@@ -141,7 +141,7 @@ def test_position_survives_a_new_assistant_on_the_same_database(assistant, setti
     try:
         after = Resident(restarted)
         after.send_media("sticker")
-        assert "东四街道" in after.labels()
+        assert "潞源街道" in after.labels()
         old_button_reply = after.press_data("go:home")
         assert "请选择服务" in old_button_reply.messages[0].text
     finally:

@@ -24,13 +24,13 @@ def test_resident_walks_the_menu_in_the_terminal(assistant):
     screen = chat.send(choice(chat, "同意"))
     assert "[1] 💬 法律咨询" in screen and "[7] 🗂 我的记录" in screen
     screen = chat.send(choice(chat, "服务站点"))
-    screen = chat.send(choice(chat, "北新桥街道"))
-    assert "北新桥街道公共法律服务工作站" in screen and "已记住您的站点" in screen
+    screen = chat.send(choice(chat, "西集镇"))
+    assert "西集镇公共法律服务工作站" in screen and "已记住您的站点" in screen
     screen = chat.send(choice(chat, "首页"))
     screen = chat.send(choice(chat, "我的记录"))
     assert "您暂时还没有" in screen
-    screen = chat.send("@39.9585,116.4172")
-    assert "和平里街道" in screen
+    screen = chat.send("@39.825,116.600")
+    assert "离您最近的站点" in screen and "台湖镇公共法律服务工作站" in screen
     screen = chat.send("/lang")
     screen = chat.send(choice(chat, "English"))
     assert "Language set to English" in screen and "Legal consultation" in screen
@@ -56,5 +56,5 @@ def test_legalbot_chat_runs_from_the_command_line(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "终端聊天已启动" in result.stdout
-    assert "谢谢，您已同意" in result.stdout and "景山街道" in result.stdout
+    assert "谢谢，您已同意" in result.stdout and "中仓街道公共法律服务工作站" in result.stdout
     assert (tmp_path / "chat.sqlite3").exists()

@@ -15,7 +15,7 @@ from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
 from bot.core.messages import Inbound, InboundKind, Outbound, Outcome, Reply
-from bot.core.stations import StationDirectory
+from bot.core.stations import Station, StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
 from bot.handoff import tickets as handoff
@@ -62,11 +62,12 @@ class Assistant:
         self._retriever = retriever
         self.nlu = nlu
         self.clock = clock
-        self.stations = StationDirectory(settings.stations, settings.office_hours)
+        self.stations = StationDirectory.from_settings(settings)
         self.bot_link = ""
         self._actions: dict[str, ActionHandler] = {
             "go": self._go,
-            "st": self._choose_station,
+            "st": self._press_station,
+            screens.GROUP_VERB: screens.explain_group,
             "lang": self._set_language,
             "consent": self._set_consent,
             "kb": self._open_entry,
@@ -82,6 +83,11 @@ class Assistant:
         self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
             lecture_request_form.NODE: lecture_request_form.take_text,
             aid_form.NODE: aid_form.take_text,
+            "stations": screens.take_station_name,
+        }
+        # Screens that ask for a station take a shared location as their answer; elsewhere it shows the nearest.
+        self._locations: dict[str, Callable[[Turn, Station, float], Reply | None]] = {
+            aid_form.NODE: aid_form.take_location,
         }
         self._labels = {
             _normalise_label(label): node.id
@@ -130,7 +136,7 @@ class Assistant:
         if kind is InboundKind.TEXT:
             return self._text(turn, inbound.text)
         if kind is InboundKind.LOCATION and inbound.location is not None:
-            return Reply([self._nearest_station(turn, inbound.location)])
+            return self._located(turn, inbound.location)
         if kind is InboundKind.MEDIA:
             if turn.conversation.screen == aid_form.NODE:
                 return aid_form.take_file(turn, inbound.file, inbound.file_content)
@@ -201,21 +207,31 @@ class Assistant:
         entry = self.knowledge.by_key.get(key)
         return consult.rate(turn, entry, helpful) if entry else None
 
-    def _choose_station(self, turn: Turn, station_id: str) -> Outbound | None:
+    def _press_station(self, turn: Turn, station_id: str) -> Outbound | None:
+        if station_id == screens.CENTRE and self.stations.centre is not None:
+            return screens.show_node(turn, "stations", screens.CENTRE)
         station = self.stations.get(station_id)
-        if station is None:
-            return None
+        return self.choose_station(turn, station) if station is not None else None
+
+    def choose_station(self, turn: Turn, station: Station) -> Outbound:
+        """Show the station's card and remember it as the user's station (with consent)."""
         outbound = screens.show_node(turn, "stations", station.id)
         outbound.text += "\n\n" + self._remember_station(turn, station.id)
         return outbound
 
-    def _nearest_station(self, turn: Turn, point: tuple[float, float]) -> Outbound:
+    def _located(self, turn: Turn, point: tuple[float, float]) -> Reply:
+        """A shared location answers the screen's question for a station, or shows the nearest station."""
         station, km = self.stations.nearest(point)
+        take = self._locations.get(turn.conversation.screen)
+        answered = take(turn, station, km) if take else None
+        return answered if answered is not None else Reply([self._nearest_station(turn, station, km)])
+
+    def _nearest_station(self, turn: Turn, station: Station, km: float) -> Outbound:
         outbound = screens.show_node(turn, "stations", station.id)
         note = self._remember_station(turn, station.id)
         if not turn.consented:
             note = f"{note}\n{turn.t('location_without_consent')}"
-        outbound.text = f"{turn.t('nearest_station', km=f'{km:.1f}')}\n{outbound.text}\n\n{note}"
+        outbound.text = f"{screens.nearest_note(turn, station, km)}\n{outbound.text}\n\n{note}"
         return outbound
 
     def _remember_station(self, turn: Turn, station_id: str) -> str:

@@ -11,7 +11,7 @@ _PATTERN = re.compile(r"^([a-z]{1,8}):([A-Za-z0-9_.-]{1,48})$")
 
 @dataclass(frozen=True)
 class Action:
-    """A button's meaning: a verb and one argument, such as go:stations or st:jingshan."""
+    """A button's meaning: a verb and one argument, such as go:stations or st:luyuan."""
 
     verb: str
     arg: str

@@ -102,5 +102,15 @@ class Content:
     @classmethod
     def load(cls, menus_dir: Path) -> Content:
         menu = yaml.safe_load((menus_dir / "menu.yml").read_text(encoding="utf-8"))
-        texts = yaml.safe_load((menus_dir / "texts.yml").read_text(encoding="utf-8"))
-        return cls(menu=MenuTree.from_yaml(menu), texts=Texts(texts))
+        return cls(menu=MenuTree.from_yaml(menu), texts=load_texts(menus_dir))
+
+
+def load_texts(menus_dir: Path) -> Texts:
+    """texts.yml and every texts_<area>.yml beside it, as one catalogue; a key may be defined once."""
+    merged: dict[str, dict[str, Any]] = {}
+    for path in [menus_dir / "texts.yml", *sorted(menus_dir.glob("texts_*.yml"))]:
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ContentError(f"text {key!r} is defined twice ({path.name})")
+            merged[key] = value
+    return Texts(merged)

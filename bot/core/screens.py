@@ -6,7 +6,7 @@ from typing import Callable
 
 from bot.core import consult
 from bot.core.content import MenuNode, pick
-from bot.core.messages import Outbound
+from bot.core.messages import Button, Outbound, Reply
 from bot.core.stations import Station, describe_hours
 from bot.core.turn import Turn
 from bot.handoff import tickets as handoff_tickets
@@ -54,6 +54,7 @@ def privacy_notice(turn: Turn) -> str:
     retention = turn.assistant.settings.privacy
     return turn.t(
         "privacy_notice",
+        district=turn.assistant.settings.district.get(turn.lang),
         retention_days=retention.conversation_retention_days,
         draft_days=retention.draft_retention_days,
     ).strip()
@@ -71,29 +72,112 @@ def language(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     return turn.screen(node, turn.t("language_choose"), buttons)
 
 
+STATION_COLUMNS = 3
+# Farther than this from every station's seat, a shared location is taken to be outside the district.
+OUTSIDE_DISTRICT_KM = 15.0
+GROUP_VERB = "sg"  # sg:<group>: a group's heading in a station keyboard; pressing it only explains
+CENTRE = "centre"  # st:centre: the district centre's card
+
+
 def station_list(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    """All stations to pick from; with a station id as arg, that station's card."""
+    """All stations to pick from, in two groups; with a station id as arg, that station's card."""
     directory = turn.assistant.stations
     station = directory.get(arg)
     if station is not None:
         return turn.screen(node, station_card(turn, station), back=node.id)
+    if arg == CENTRE and directory.centre is not None:
+        return turn.screen(node, centre_card(turn), back=node.id)
     text = turn.t("station_list")
     current = directory.get(turn.user.station_id)
     if current is not None:
         text = f"{turn.t('station_list_current', station=current.name(turn.lang))}\n{text}"
-    buttons = [turn.action_button(s.name(turn.lang), "st", s.id) for s in directory]
-    return turn.screen(node, text, buttons)
+    rows = station_rows(turn, lambda s: turn.action_button(s.name(turn.lang), "st", s.id))
+    if directory.centre is not None:
+        rows.append([turn.action_button(f"🏛 {directory.centre.name.get(turn.lang)}", "st", CENTRE)])
+    return turn.screen(node, text, rows=rows)
+
+
+def station_rows(turn: Turn, button_for: Callable[[Station], Button]) -> list[list[Button]]:
+    """Wherever a station is asked for: a heading for the streets (街道), then one for the towns (镇/乡), each
+    followed by its stations."""
+    rows: list[list[Button]] = []
+    for group, stations in turn.assistant.stations.grouped().items():
+        if stations:
+            rows.append([turn.action_button(turn.t(f"station_group_{group}", count=len(stations)), GROUP_VERB, group)])
+            rows += turn.grid([button_for(station) for station in stations], STATION_COLUMNS)
+    return rows
+
+
+def nearest_note(turn: Turn, station: Station, km: float) -> str:
+    """离您最近的站点（约 1.5 公里）, or a word that the place seems to be outside the district."""
+    key = "location_outside_district" if km > OUTSIDE_DISTRICT_KM else "nearest_station"
+    return turn.t(key, km=f"{km:.1f}", district=turn.assistant.settings.district.get(turn.lang)).strip()
+
+
+def explain_group(turn: Turn, group: str) -> Reply | None:
+    """A group heading was pressed: say what is below it, and change nothing."""
+    if group not in turn.assistant.stations.grouped():
+        return None
+    return Reply(notice=turn.t(f"station_group_{group}_hint"))
+
+
+def phone_line(turn: Turn, phone, unknown: str = "station_phone_district") -> str:
+    """The station's own number, or the district's line, said to be the district's."""
+    district = turn.assistant.stations.district_phone
+    return phone.number if phone is not None else turn.t(unknown, phone=district)
+
+
+def call_first(turn: Turn, fields: list[str], phone) -> str:
+    """For a resident shown what the bureau has not confirmed: call before going."""
+    if not fields:
+        return ""
+    names = turn.t("hours_joiner").join(turn.t(f"station_field_{field}") for field in fields)
+    number = phone.number if phone is not None and phone.verified else turn.assistant.stations.district_phone
+    return turn.t("station_unverified", fields=names, phone=number).strip()
+
+
+def opening_hours(turn: Turn, spans) -> str:
+    hours = describe_hours(spans, turn.assistant.content.texts, turn.lang)
+    return turn.t("station_hours", hours=hours)
 
 
 def station_card(turn: Turn, station: Station) -> str:
-    lang = turn.lang
-    return turn.t(
+    lang, config = turn.lang, station.config
+    text = turn.t(
         "station_card",
         name=station.name(lang),
-        address=station.config.address.get(lang),
-        phone=station.config.phone,
-        hours=describe_hours(station.hours, turn.assistant.content.texts, lang),
+        address=config.address.get(lang),
+        phone=phone_line(turn, config.phone),
+        hours=opening_hours(turn, station.hours),
     ).strip()
+    rooms = [turn.t("station_room_serves", room=room.name.get(lang), serves=room.serves.get(lang))
+             if room.serves else room.name.get(lang) for room in station.rooms]
+    if rooms:
+        text += "\n" + turn.t("station_rooms", rooms=turn.t("hours_joiner").join(rooms))
+    shown = [field for field in station.unverified() if field != "location"]
+    warning = call_first(turn, shown, config.phone)
+    return f"{text}\n\n{warning}" if warning else text
+
+
+def centre_card(turn: Turn) -> str:
+    """The district centre: where to go when no station fits."""
+    directory = turn.assistant.stations
+    centre, lang = directory.centre, turn.lang
+    assert centre is not None
+    address = centre.address.get(lang) if centre.address else turn.t("centre_address_unknown", phone=directory.district_phone)
+    text = turn.t("centre_card", name=centre.name.get(lang), address=address,
+                  phone=phone_line(turn, centre.phone, "centre_phone_district"),
+                  hours=opening_hours(turn, directory.centre_hours)).strip()
+    unverified = [field for field, checked in (("address", centre.address), ("phone", centre.phone),
+                                                ("hours", centre.hours)) if checked is not None and not checked.verified]
+    warning = call_first(turn, unverified, centre.phone)
+    return f"{text}\n\n{warning}" if warning else text
+
+
+def take_station_name(turn: Turn, text: str) -> Reply | None:
+    """On the station list, a typed name (潞源, 台湖镇) chooses that station; anything else is not for this screen."""
+    station = turn.assistant.stations.resolve(text)
+    return Reply([turn.assistant.choose_station(turn, station)]) if station is not None else None
 
 
 def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:

@@ -60,8 +60,8 @@ class Turn:
             return []
         return [Button(self.t("back"), go(back or node.parent or menu.root)), Button(self.t("home"), go(menu.root))]
 
-    def grid(self, buttons: list[Button]) -> list[list[Button]]:
-        width = self.assistant.content.menu.columns
+    def grid(self, buttons: list[Button], width: int | None = None) -> list[list[Button]]:
+        width = width or self.assistant.content.menu.columns
         return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
     def screen(

@@ -393,3 +393,18 @@ class AidStatusChange(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column()
+
+
+class ReportDelivery(Base):
+    """A monthly report sent to one station's supervisors (station "" is the district): claimed once, then sent."""
+
+    __tablename__ = "report_deliveries"
+    __table_args__ = (UniqueConstraint("period", "station_id", name="uq_report_deliveries_period_station"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10))
+    station_id: Mapped[str] = mapped_column(String(24))
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column()
+    delivered_at: Mapped[datetime | None] = mapped_column()
+    recipients: Mapped[int] = mapped_column(default=0)

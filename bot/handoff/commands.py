@@ -21,43 +21,46 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     add.add_argument("telegram_id")
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--station", help="station id from config.yml; none for district-wide staff")
+    add.add_argument("--station", help="the station's id, division code or name (潞源街道, 潞源); none for district-wide staff")
     sub.add_parser("list", help="registered staff and staff groups")
     remove = sub.add_parser("remove", help="stop a member of staff acting on tickets (the audit log keeps them)")
     remove.add_argument("telegram_id")
     group = sub.add_parser("set-group", help="the staff group chat new tickets are posted to")
     group.add_argument("chat_id")
-    group.add_argument("--station", help="this station's own group; the district's group when left out")
+    group.add_argument("--station", help="this station's own group (id, division code or name); the district's when left out")
     tickets = commands.add_parser("tickets", help="转人工 tickets")
     tickets_sub = tickets.add_subparsers(dest="tickets_command", required=True)
     stats = tickets_sub.add_parser("stats", help="time to claim, time to first reply, share within the window, rating")
     stats.add_argument("--month", required=True, help="YYYY-MM")
+    stats.add_argument("--station", help="only this station (id, division code or name)")
 
 
 def run(args: argparse.Namespace, settings: Settings,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+    from bot.core.stations import StationDirectory, UnknownStation
     from bot.db.engine import make_engine, make_session_factory
 
+    try:
+        station = StationDirectory.from_settings(settings).station_id(getattr(args, "station", None))
+    except UnknownStation as error:
+        print(error)
+        return 1
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session, session.begin():
             if args.command == "tickets":
-                return print_stats(session, settings, args.month)
-            return run_staff(session, settings, args, clock())
+                return print_stats(session, settings, args.month, station)
+            return run_staff(session, args, station, clock())
     finally:
         engine.dispose()
 
 
-def run_staff(session: Session, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
+def run_staff(session: Session, args: argparse.Namespace, station: str | None, now: datetime) -> int:
+    """`station` is the resolved id of --station, or None."""
     from bot.db.models import StaffGroup, StaffMember
     from bot.handoff.repository import HandoffRepositories
 
     repos = HandoffRepositories(session)
-    stations = {station.id for station in settings.stations}
-    station = getattr(args, "station", None)
-    if station is not None and station not in stations:
-        print(f"unknown station {station!r}; see config.yml")
-        return 1
     command = args.staff_command
     if command == "add":
         member = session.query(StaffMember).filter_by(channel=CHANNEL, external_id=args.telegram_id).one_or_none()
@@ -102,7 +105,7 @@ def run_staff(session: Session, settings: Settings, args: argparse.Namespace, no
     return 0
 
 
-def print_stats(session: Session, settings: Settings, month: str) -> int:
+def print_stats(session: Session, settings: Settings, month: str, station: str | None = None) -> int:
     from bot.handoff.metrics import month_bounds, stats_by_station
 
     try:
@@ -110,7 +113,7 @@ def print_stats(session: Session, settings: Settings, month: str) -> int:
     except ValueError:
         print("--month must be YYYY-MM")
         return 1
-    rows = stats_by_station(session, start, end)
+    rows = [row for row in stats_by_station(session, start, end) if station is None or row[0] == station]
     print("station\ttickets\tclaimed\tin_window\tclaim_min\tfirst_reply_min\trating")
     for row in rows:
         print("\t".join(str(value) for value in row))

@@ -13,6 +13,7 @@ import yaml
 
 from bot.core.content import Content, Texts
 from bot.core.stations import StationDirectory, describe_hours
+from bot.core.workdays import WorkingDays
 from bot.lectures.context import topic_names
 from bot.settings import HandoffConfig, OpeningSpan, Settings
 
@@ -46,7 +47,7 @@ class HandoffContext:
     @classmethod
     def load(cls, settings: Settings) -> HandoffContext:
         """For the command line: texts and stations, without the knowledge base or NLU."""
-        stations = StationDirectory(settings.stations, settings.office_hours)
+        stations = StationDirectory.from_settings(settings)
         content = Content.load(settings.menus_dir)
         return cls(settings, content.texts, topic_names(settings.knowledge_dir), stations, content.menu.root)
 
@@ -66,16 +67,28 @@ class HandoffContext:
         folded = (text or "").casefold()
         return any(word in folded for word in urgent_words(self.config.urgent_words_file))
 
+    @property
+    def days(self) -> WorkingDays:
+        return self.stations.days
+
     def hours_of(self, station_id: str | None) -> tuple[OpeningSpan, ...]:
+        """A station's opening spans; the district centre's for a ticket without one."""
         station = self.stations.get(station_id)
-        return station.hours if station else tuple(self.settings.office_hours.get("default", []))
+        if station is not None:
+            return station.hours
+        return self.stations.centre_hours or tuple(self.settings.office_hours.get("default", []))
 
     def describe_hours(self, station_id: str | None, lang: str) -> str:
-        return describe_hours(self.hours_of(station_id), self.texts, lang)
+        """The station's opening hours, with the word that public holidays close it."""
+        return self.texts.get("station_hours", lang, hours=describe_hours(self.hours_of(station_id), self.texts, lang))
 
     def station_name(self, station_id: str | None, lang: str = STAFF_LANG) -> str:
+        """The station's name; the district centre's (or the district's) for what no station has."""
         station = self.stations.get(station_id)
-        return station.name(lang) if station else self.settings.district.get(lang)
+        if station is not None:
+            return station.name(lang)
+        centre = self.stations.centre
+        return centre.name.get(lang) if centre else self.settings.district.get(lang)
 
     def topic_name(self, topic: str | None, lang: str = STAFF_LANG) -> str:
         names = self.topics.get(topic or "other") or self.topics.get("other") or {"zh": "其他", "en": "other"}

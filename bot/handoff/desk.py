@@ -261,7 +261,7 @@ class StaffDesk:
             told = ctx.t("handoff_transferred", lang, id=ticket.id, target=self._name(ticket, lang))
             notices.to_resident(repos, ticket, Outbound(told), now)
             return ctx.t("desk_transferred", id=ticket.id, target=other.name)
-        station = ctx.stations.get(target)
+        station = ctx.stations.resolve(target)  # an id, a division code or a name: 潞源街道, 潞源
         if station is None:
             return ctx.t("desk_transfer_unknown", target=target or "—")
         ticket.status, ticket.staff_id, ticket.station_id, ticket.thread_id = OPEN, None, station.id, None

@@ -21,12 +21,12 @@ FIRED, SKIPPED = "fired", "skipped"
 
 
 def staffed_now(ctx: HandoffContext, station_id: str | None, now: datetime) -> bool:
-    return is_open(ctx.hours_of(station_id), ctx.config.holidays, ctx.local(now))
+    return is_open(ctx.hours_of(station_id), ctx.days, ctx.local(now), station_id)
 
 
 def back_at(ctx: HandoffContext, station_id: str | None, now: datetime) -> datetime | None:
     """When staff are next in (UTC); None when the station never opens."""
-    local = next_opening(ctx.hours_of(station_id), ctx.config.holidays, ctx.local(now))
+    local = next_opening(ctx.hours_of(station_id), ctx.days, ctx.local(now), station_id)
     return local.astimezone(timezone.utc) if local else None
 
 

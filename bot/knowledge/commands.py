@@ -53,17 +53,23 @@ def check(settings: Settings) -> int:
 
 
 def hot(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.stations import StationDirectory, UnknownStation
     from bot.db.engine import make_engine, make_session_factory
     from bot.db.repositories import Repositories
 
+    try:
+        town = StationDirectory.from_settings(settings).station_id(args.town)
+    except UnknownStation as error:
+        print(error)
+        return 1
     knowledge = KnowledgeBase.load(settings.knowledge_dir)
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
         counts = Repositories(session).question_counts
-        rows = counts.top_entries(args.month, args.town, limit=20)
-        total = counts.total_asked(args.month, args.town)
+        rows = counts.top_entries(args.month, town, limit=20)
+        total = counts.total_asked(args.month, town)
     engine.dispose()
-    where = args.town or "district"
+    where = town or "district"
     print(f"{args.month} {where}: {total} questions asked")
     print(f"{'asked':>6} {'unhelpful':>9}  topic           question")
     for entry_id, topic, asked, unhelpful in rows:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.core.content import Content, Texts
+from bot.core.stations import StationDirectory
 from bot.lectures.repository import ONLINE
 from bot.settings import LecturesConfig, Settings
 
@@ -32,15 +33,18 @@ class LectureContext:
     settings: Settings
     texts: Texts
     topics: dict[str, dict[str, str]]
+    stations: StationDirectory
 
     @classmethod
     def of(cls, assistant: Assistant) -> LectureContext:
-        return cls(assistant.settings, assistant.content.texts, topic_names(assistant.settings.knowledge_dir))
+        return cls(assistant.settings, assistant.content.texts, topic_names(assistant.settings.knowledge_dir),
+                   assistant.stations)
 
     @classmethod
     def load(cls, settings: Settings) -> LectureContext:
-        """For the command line: the texts and topic names, without the knowledge base or NLU."""
-        return cls(settings, Content.load(settings.menus_dir).texts, topic_names(settings.knowledge_dir))
+        """For the command line: the texts, topic names and stations, without the knowledge base or NLU."""
+        return cls(settings, Content.load(settings.menus_dir).texts, topic_names(settings.knowledge_dir),
+                   StationDirectory.from_settings(settings))
 
     @property
     def config(self) -> LecturesConfig:
@@ -64,10 +68,10 @@ class LectureContext:
     def town_name(self, town: str | None, lang: str) -> str:
         if town == ONLINE:
             return self.t("lec_online", lang)
-        for station in self.settings.stations:
-            if station.id == town:
-                return station.name.get(lang)
+        station = self.stations.get(town)
+        if station is not None:
+            return station.name(lang)
         return self.t("lec_district_wide", lang, district=self.settings.district.get(lang))
 
     def is_town(self, town: str) -> bool:
-        return town == ONLINE or any(station.id == town for station in self.settings.stations)
+        return town == ONLINE or self.stations.get(town) is not None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.repositories import Repositories
 from bot.lectures.context import LectureContext
-from bot.lectures.repository import ONLINE, SCHEDULED
+from bot.lectures.repository import SCHEDULED
 
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _URL = re.compile(r"^https?://\S{3,290}$")
@@ -47,14 +47,17 @@ def lecture_values(ctx: LectureContext, spec: dict[str, Any], now: datetime) -> 
     place, place_en = _localized(spec.get("place"))
     topic = str(spec.get("topic", "")).strip()
     town = str(spec["town"]).strip() if spec.get("town") else None
+    station = ctx.stations.resolve(town) if town else None  # an id, a division code or a name: 潞源街道, 潞源
+    town = station.id if station else town
     online_url = str(spec["online_url"]).strip() if spec.get("online_url") else None
     key = str(spec["key"]).strip() if spec.get("key") else None
     if not 1 <= len(title) <= 200:
         problems.append("a title of 1 to 200 characters is required")
     if topic not in ctx.topics:
         problems.append(f"unknown topic {topic!r} (one of {', '.join(ctx.topics)})")
-    if town is not None and (town == ONLINE or not ctx.is_town(town)):
-        problems.append(f"unknown town {town!r}: use a station id from config.yml")
+    if town is not None and station is None:
+        problems.append(f"unknown town {town!r}; give a station's id, division code or name:\n"
+                        f"{ctx.stations.listing()}")
     if online_url is not None and not _URL.match(online_url):
         problems.append("online_url must be an http(s) address")
     if not place and not online_url:

@@ -20,7 +20,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     sub = aid.add_subparsers(dest="aid_command", required=True)
     listing = sub.add_parser("list", help="applications, oldest first (phones masked)")
     listing.add_argument("--status")
-    listing.add_argument("--station")
+    listing.add_argument("--station", help="the station's id, division code or name (潞源街道, 潞源)")
     status = sub.add_parser("set-status", help="move an application on; the applicant is told")
     status.add_argument("tracking_number")
     status.add_argument("status")
@@ -31,17 +31,24 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), out: TextIO | None = None) -> int:
+    from bot.core.stations import UnknownStation
     from bot.db.engine import make_engine, make_session_factory
     from bot.db.repositories import Repositories
     from bot.handoff.context import HandoffContext
 
     out = out or sys.stdout
+    ctx = HandoffContext.load(settings)
+    try:
+        station = ctx.stations.station_id(getattr(args, "station", None))
+    except UnknownStation as error:
+        print(error, file=out)
+        return 1
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session, session.begin():
-            repos, ctx = Repositories(session), HandoffContext.load(settings)
+            repos = Repositories(session)
             if args.aid_command == "list":
-                return list_applications(repos, ctx, args.status, args.station, out)
+                return list_applications(repos, ctx, args.status, station, out)
             if args.aid_command == "set-status":
                 return set_status(repos, ctx, args.tracking_number, args.status, args.reason, clock(), out)
             return export_month(repos, ctx, args.month, out)

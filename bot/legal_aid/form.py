@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.content import MenuNode
 from bot.core.messages import Button, FileRef, Outbound, Reply
+from bot.core.stations import Station
 from bot.core.turn import Turn
 from bot.db.models import AidApplication, AidDraft
 from bot.legal_aid import context as aid_context
@@ -118,8 +119,10 @@ def render_step(turn: Turn, node: MenuNode, draft: AidDraft) -> Outbound:
                 for key, names in book.applicant_categories.items()]
         rows.append([button(turn.t("aid_done_button"), "a.done")])
     elif step == "town":
+        from bot.core import screens
+
         text = turn.t("aid_ask_town")
-        buttons = [button(station.name(turn.lang), f"town.{station.id}") for station in turn.assistant.stations]
+        rows = screens.station_rows(turn, lambda station: button(station.name(turn.lang), f"town.{station.id}"))
     elif step == "matter":
         text = turn.t("aid_ask_matter")
         topics = aid_context.topic_names(turn.assistant.settings.knowledge_dir)
@@ -203,6 +206,11 @@ def take_text(turn: Turn, text: str) -> Reply | None:
     value = unicodedata.normalize("NFKC", text).strip()
     if step == "evidence":
         return Reply([show(turn, "aid_file_expected")])
+    if step == "town":  # a typed name does as well as a button: 潞源, 台湖镇
+        station = turn.assistant.stations.resolve(value)
+        if station is None:
+            return Reply([show(turn, "aid_unknown_town", text=value[:20])])
+        return Reply([choose_town(turn, draft, station)])
     if step not in TYPED:
         return Reply([show(turn, "aid_use_buttons")])
     try:
@@ -230,6 +238,26 @@ def take_text(turn: Turn, text: str) -> Reply | None:
         return Reply([show(turn, f"aid_error_{error.code}")])
     save(turn, draft, data, next_step(turn, data, step))
     return Reply([show(turn)])
+
+
+def choose_town(turn: Turn, draft: AidDraft, station: Station, note: str | None = None,
+                values: dict | None = None) -> Outbound:
+    """The station that will handle the application; then on to the next step, with an optional note."""
+    data = dict(draft.data)
+    data["town"] = station.id
+    save(turn, draft, data, next_step(turn, data, "town"))
+    return show(turn, note, **(values or {}))
+
+
+def take_location(turn: Turn, station: Station, km: float) -> Reply | None:
+    """At the town step, a shared location chooses the nearest station; elsewhere it is not the form's."""
+    draft = current_draft(turn)
+    if draft is None or draft.step != "town" or not turn.consented:
+        return None
+    from bot.core import screens
+
+    values = {"nearest": screens.nearest_note(turn, station, km), "station": station.name(turn.lang)}
+    return Reply([choose_town(turn, draft, station, "aid_town_from_location", values)])
 
 
 def wants_file(turn: Turn, ref: FileRef | None) -> str | None:

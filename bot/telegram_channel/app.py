@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -27,6 +28,7 @@ from bot.lectures import reminders as lecture_reminders
 from bot.lectures.context import LectureContext
 from bot.lectures.startup import start_up as start_lectures
 from bot.notifications.outbox import Outbox
+from bot.reports.delivery import deliver_monthly_reports
 from bot.settings import Settings
 from bot.telegram_channel import handlers
 from bot.telegram_channel.handlers import BotServices
@@ -36,6 +38,7 @@ from bot.telegram_channel.ordering import PerChatUpdateProcessor
 log = logging.getLogger(__name__)
 PURGE_INTERVAL = timedelta(hours=6)
 FORGET_SENT_INTERVAL = timedelta(days=1)
+REPORT_CHECK_INTERVAL = timedelta(minutes=15)
 DELIVER_NOTIFICATIONS = "deliver_notifications"
 FIRE_LECTURE_REMINDERS = "fire_lecture_reminders"
 FIRE_WHISTLES = "fire_whistles"
@@ -73,6 +76,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
                            name=FIRE_WHISTLES, data=courier)
         jobs.run_repeating(courier.forget_sent, interval=FORGET_SENT_INTERVAL, first=3600,
                            name="forget_sent_notifications")
+        jobs.run_repeating(send_monthly_reports, interval=REPORT_CHECK_INTERVAL, first=120,
+                           name="send_monthly_reports", data=(courier, outbox.worker))
 
     async def post_shutdown(application: Application) -> None:
         outbox.close()
@@ -122,6 +127,17 @@ async def publish_commands(application: Application, assistant: Assistant) -> No
 async def purge_expired_conversations(context: handlers.Context) -> None:
     messages, updates = await context.bot_data.run_domain(context.bot_data.assistant.purge_expired)
     log.info("purged %d expired messages and %d dedupe records", messages, updates)
+
+
+async def send_monthly_reports(context: handlers.Context) -> None:
+    """On the month's first working day, send last month's report to each station's supervisors, once."""
+    assistant = context.bot_data.assistant
+    courier, worker = context.job.data
+    # Building a report is seconds of CPU: a thread of its own keeps the residents' turns flowing.
+    sent = await asyncio.to_thread(deliver_monthly_reports, assistant.sessions, assistant.settings, assistant.clock(),
+                                   worker, assistant.stations.days.is_workday)
+    if sent:
+        await courier.deliver_pending(context)
 
 
 async def fire_lecture_reminders(context: handlers.Context) -> None:
