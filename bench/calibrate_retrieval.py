@@ -102,9 +102,10 @@ def fit_english(entries: list[Entry]) -> None:
         scored.append((x, ranked, set(row["entries"])))
         if x:
             samples.append((x, float(ranked[0] in row["entries"]), REAL_WEIGHT * 3))
-    # an English query never has the Chinese classifier's topic: that feature stays out
-    weights = fit([(x[:2] + x[3:], y, w) for x, y, w in samples])
-    weights = weights[:2] + [0.0] + weights[2:]
+    # An English query never has the Chinese classifier's topic; and its length stays out too: the
+    # held-out entry questions are all long and precise, so the fit would trust any short chat.
+    weights = fit([(x[:2] + x[4:], y, w) for x, y, w in samples])
+    weights = weights[:2] + [0.0, 0.0] + weights[2:]
     print(f"_CALIBRATION_ENGLISH = ({', '.join(f'{w:.2f}' for w in weights)})  # {len(samples)} samples")
     for confident in (0.5, 0.6, 0.7):
         direct = wrong = 0

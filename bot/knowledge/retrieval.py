@@ -14,9 +14,9 @@ from bot.nlu.tokens import char_ngrams, english_words, is_english, tokens
 # Score thresholds on the calibrated P(top match answers the question). The operating point was
 # chosen on the tune split of the real questions (tests/data/realdev, bench/consult_real.py):
 # residents write long, and a direct answer to a question they did not ask is worse than a list.
-CONFIDENT = 0.7  # answer the top match directly
+CONFIDENT = 0.8  # answer the top match directly
 PLAUSIBLE = 0.05  # offer the top matches as "did you mean"; below it nothing fits
-PLAUSIBLE_ENGLISH = 0.15  # the same for English, where chat shares more words with the answers
+PLAUSIBLE_ENGLISH = 0.05  # the same for English, where chat shares more words with the answers
 
 # BM25 over character 1-2 grams and jieba words of one document per entry (its question and
 # all phrasings): this beat max-over-phrasings, cosine TF-IDF and character 2-3 grams on
@@ -24,16 +24,19 @@ PLAUSIBLE_ENGLISH = 0.15  # the same for English, where chat shares more words w
 # nor cnsyn synonym expansion did consistently better (bench/consult_alternatives.py).
 BM25_K1 = 2.0
 BM25_B = 0.75
+# English: an entry's English question and phrasings, plus its answer at this weight. The answer's
+# many words drown the question when they count fully (measured on tests/data/english/tune.jsonl).
+ENGLISH_ANSWER_WEIGHT = 0.1
 # Weight of the intent classifier's topic distribution in the ranking: score * (1 - w + w * p).
 TOPIC_PRIOR = 0.4
 # Logistic calibration of P(top match is right) from calibration_features, fitted by
 # bench/calibrate_retrieval.py on entries' phrasings held out of the index, off-topic chat, and
 # the tune split of the real questions. BM25 magnitudes depend on the corpus: refit when the
 # knowledge base grows a lot.
-_CALIBRATION_WITH_TOPICS = (1.58, -1.66, 1.93, -0.78, -4.23)
-_CALIBRATION_WITHOUT_TOPICS = (2.02, -1.88, 0.00, -0.45, -5.70)
+_CALIBRATION_WITH_TOPICS = (1.61, -1.96, 2.13, -0.76, -3.90)
+_CALIBRATION_WITHOUT_TOPICS = (2.24, -2.51, 0.00, -0.46, -5.59)
 # English questions are searched without the Chinese classifier's topics, in their own index.
-_CALIBRATION_ENGLISH = (1.43, -4.21, 0.00, -0.08, -1.25)
+_CALIBRATION_ENGLISH = (0.93, -5.26, 0.00, 0.00, -0.70)
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,8 @@ def _entry_texts(entry: Entry) -> Iterable[str]:
 
 
 def _entry_texts_en(entry: Entry) -> Iterable[str]:
-    # The question twice: it says what the entry is about, the longer answer says it less directly.
-    question = entry.question.get("en", "")
-    yield from (question, question, *entry.phrasings_en, entry.answer.get("en", ""))
+    yield entry.question.get("en", "")
+    yield from entry.phrasings_en
 
 
 class _Bm25Index:
@@ -111,12 +113,19 @@ class Retriever:
         self._english = _Bm25Index([Counter(distinct.setdefault(feature, feature)
                                             for text in _entry_texts_en(entry) for feature in english_features(text))
                                     for entry in self.entries])
+        self._english_answers = _Bm25Index([Counter(distinct.setdefault(feature, feature)
+                                                    for feature in english_features(entry.answer.get("en", "")))
+                                            for entry in self.entries])
         self._vectors = self._chinese.vectors
 
     def bm25(self, text: str) -> dict[int, float]:
         """Raw BM25 score of every entry position that shares a feature with the text."""
         if is_english(text):
-            return self._english.scores(english_features(text))
+            features = english_features(text)
+            scores = self._english.scores(features)
+            for position, score in self._english_answers.scores(features).items():
+                scores[position] = scores.get(position, 0.0) + ENGLISH_ANSWER_WEIGHT * score
+            return scores
         return self._chinese.scores(document_features(text))
 
     def raw_ranking(self, text: str, topic_weights: dict[str, float] | None = None,

@@ -19,7 +19,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ENGLISH_STOPWORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be been being am do does did "
     "i me my we our you your he him his she her it its they them their this that these those there here "
-    "what which who whom how when where why can could should would will shall may might must have has had "
+    "what which who whom how when where why can could should would shall may might must have has had "
     "not no so than then too very just about into over after before up down out off again any some all "
     "please tell help know want need get got hasnt havent doesnt dont didnt isnt arent wasnt wont cant".split())
 
