@@ -103,6 +103,19 @@ def print_result(name: str, result: dict, seconds: float, count: int) -> None:
     print(f"[{name}] replies: {result['kinds']}  ({count} questions, {seconds * 1000 / max(count, 1):.1f} ms each)")
 
 
+def markdown_row(name: str, result: dict, count: int) -> str:
+    """One row of the README's table."""
+    def figure(key: str, digits: int = 3) -> str:
+        value = result.get(key)
+        return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+    topic = f"{figure('topic top-1')} / {figure('topic top-3')}" if "topic n" in result else "–"
+    direct = round(result.get("direct share", 0) * result.get("entry n", 0))
+    precision = f"{figure('direct precision')} ({direct})" if direct else "– (0)"
+    return (f"| {name} | {count} ({result.get('entry n', 0)}) | {topic} | {figure('coverage', 2)} | "
+            f"{figure('first-reply hit')} | {precision} | {figure('wrong-answer rate')} |")
+
+
 def print_errors(lines: list[dict], answers: list[Asked]) -> None:
     for line, asked in zip(lines, answers):
         gold = line.get("entries")
@@ -123,6 +136,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list the questions each set gets wrong")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     parser.add_argument("--only", help="run only the sets whose name contains this")
+    parser.add_argument("--markdown", action="store_true", help="print the README table's rows instead")
     args = parser.parse_args()
 
     splits = [args.split] if args.split else ["tune", "report"]
@@ -137,7 +151,11 @@ def main() -> None:
         for name, lines in sets.items():
             started = time.perf_counter()
             answers = [asker.ask(line["text"]) for line in lines]
-            print_result(name, measure(lines, answers), time.perf_counter() - started, len(lines))
+            result = measure(lines, answers)
+            if args.markdown:
+                print(markdown_row(name, result, len(lines)))
+                continue
+            print_result(name, result, time.perf_counter() - started, len(lines))
             if args.errors:
                 print_errors(lines, answers)
 
