@@ -30,8 +30,8 @@ FOLDS = 5
 REAL_WEIGHT = 1.0
 # Held-out phrasings are short and written like the entries: they teach that a strong BM25 match is
 # right, which long real questions contradict. They keep a small say, so the fit stays sane.
-PHRASING_WEIGHT = 0.1
-SHOWN = 4  # entries a "did you mean" lists (bot.core.consult.SUGGESTIONS)
+PHRASING_WEIGHT = 0.05
+SHOWN = 5  # entries a "did you mean" lists (bot.core.consult.SUGGESTIONS)
 NOT_LEGAL = {"out_of_scope", "greet", "thanks", "goodbye", "affirm", "deny"}
 L2 = 0.001
 
@@ -43,7 +43,9 @@ def features_of(retriever: Retriever, text: str, topics: dict[str, float] | None
         return None, []
     score, runner_up = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
     topic_probability = None if topics is None else topics.get(ranked[0][0].topic, 0.0)
-    return calibration_features(score, runner_up, topic_probability, query_size(text)), [entry.id for entry, _ in ranked]
+    coverage = retriever.coverage(text, ranked[0][0])
+    return (calibration_features(score, runner_up, topic_probability, query_size(text), coverage),
+            [entry.id for entry, _ in ranked])
 
 
 def fit(samples: list[tuple[tuple[float, ...], float, float]], epochs: int = 3000, rate: float = 0.5) -> list[float]:
@@ -156,8 +158,8 @@ def main() -> None:
         off_scores = [probability(weights, x) if x else 0.0
                       for x in (features_of(retriever, text, topics_of(text))[0] for text in off_topic)]
         print(f"real tune: {len(scored_real)} entry-labelled questions, {covered} covered")
-        for confident in (0.5, 0.6, 0.7, 0.8):
-            for plausible in (0.02, 0.05, 0.1):
+        for confident in (0.6, 0.7, 0.8, 0.85, 0.9):
+            for plausible in (0.05,):
                 direct = wrong = hit = 0
                 for x, ranked, gold in scored_real:
                     p = probability(weights, x) if x else 0.0

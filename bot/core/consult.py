@@ -20,10 +20,11 @@ QUESTIONS_PER_PAGE = 8
 MISSES_BEFORE_STAFF = 2
 RATED_MEMORY = 20
 TOPIC_SURE = 0.6
-# "Did you mean" lists this many entries: on real questions the right entry is in the top four far
-# more often than in the top three (bench/consult_real.py), and a list is never a wrong answer.
-SUGGESTIONS = 4
-SEVERAL_SHOWN = 5  # each problem's entry first, then the whole message's best matches
+# "Did you mean" lists this many entries: on the real questions' tune split the right entry is in
+# the top five far more often than in the top three (bench/consult_real.py), and a list is never a
+# wrong answer.
+SUGGESTIONS = 5
+SEVERAL_SHOWN = 6  # each problem's entry first, then the whole message's best matches
 SERVICE_INTENTS = {"legal_aid": "aid", "book_lecture": "lectures", "human": "human", "my_records": "records"}
 SMALL_TALK = {"greet": "greet_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply",
               "affirm": "yes_no_reply", "deny": "yes_no_reply"}

@@ -14,7 +14,7 @@ from bot.nlu.tokens import char_ngrams, english_words, is_english, tokens
 # Score thresholds on the calibrated P(top match answers the question). The operating point was
 # chosen on the tune split of the real questions (tests/data/realdev, bench/consult_real.py):
 # residents write long, and a direct answer to a question they did not ask is worse than a list.
-CONFIDENT = 0.8  # answer the top match directly
+CONFIDENT = 0.7  # answer the top match directly
 PLAUSIBLE = 0.05  # offer the top matches as "did you mean"; below it nothing fits
 PLAUSIBLE_ENGLISH = 0.05  # the same for English, where chat shares more words with the answers
 
@@ -24,19 +24,26 @@ PLAUSIBLE_ENGLISH = 0.05  # the same for English, where chat shares more words w
 # nor cnsyn synonym expansion did consistently better (bench/consult_alternatives.py).
 BM25_K1 = 2.0
 BM25_B = 0.75
+# A message the top entry's question and phrasings cover almost wholly, well ahead of the runner-up,
+# is the entry's own question: answered directly whatever the calibration says of its length.
+NEAR_VERBATIM = 0.8
+NEAR_VERBATIM_PROBABILITY = 0.95
 # English: an entry's English question and phrasings, plus its answer at this weight. The answer's
 # many words drown the question when they count fully (measured on tests/data/english/tune.jsonl).
 ENGLISH_ANSWER_WEIGHT = 0.1
+# An English message is answered directly only when the entry covers at least this share of it
+# (every right direct answer on tests/data/english/tune.jsonl covered 0.5 or more).
+ENGLISH_COVERAGE_TO_ANSWER = 0.5
 # Weight of the intent classifier's topic distribution in the ranking: score * (1 - w + w * p).
 TOPIC_PRIOR = 0.4
 # Logistic calibration of P(top match is right) from calibration_features, fitted by
 # bench/calibrate_retrieval.py on entries' phrasings held out of the index, off-topic chat, and
 # the tune split of the real questions. BM25 magnitudes depend on the corpus: refit when the
 # knowledge base grows a lot.
-_CALIBRATION_WITH_TOPICS = (1.61, -1.96, 2.13, -0.76, -3.90)
-_CALIBRATION_WITHOUT_TOPICS = (2.24, -2.51, 0.00, -0.46, -5.59)
+_CALIBRATION_WITH_TOPICS = (1.69, -1.85, 2.32, -1.09, -1.27, -3.45)
+_CALIBRATION_WITHOUT_TOPICS = (2.27, -2.21, 0.00, -0.80, -1.30, -5.16)
 # English questions are searched without the Chinese classifier's topics, in their own index.
-_CALIBRATION_ENGLISH = (0.93, -5.26, 0.00, 0.00, -0.70)
+_CALIBRATION_ENGLISH = (-0.49, -4.03, 0.00, 0.00, 5.97, 0.82)
 
 
 @dataclass(frozen=True)
@@ -152,12 +159,37 @@ class Retriever:
         for rank, (entry, score) in enumerate(ranked[:limit]):
             strongest_other = runner_up if rank == 0 else best
             topic_probability = None if topic_weights is None else topic_weights.get(entry.topic, 0.0)
-            probability = calibrated(score, strongest_other, topic_probability, size, english)
+            coverage = self.coverage(text, entry)
+            probability = calibrated(score, strongest_other, topic_probability, size, english, coverage)
+            if english and coverage < ENGLISH_COVERAGE_TO_ANSWER:
+                # one shared word and no rival is not an answer: chat like "I like football"
+                probability = min(probability, CONFIDENT / 2)
+            if rank == 0 and coverage >= NEAR_VERBATIM and strongest_other <= NEAR_VERBATIM * score:
+                # the entry's own words, well ahead of the rest: real questions are never like
+                # this (none of 400), paraphrases rarely (10 of 614, all right)
+                probability = max(probability, NEAR_VERBATIM_PROBABILITY)
             if matches:
                 # a lower-ranked match never reads as more certain than the one above it
                 probability = min(probability, matches[-1].score)
             matches.append(Match(entry, probability))
         return matches
+
+    def coverage(self, text: str, entry: Entry) -> float:
+        """The share of the text's features, weighted by rarity, that the entry's question and phrasings hold.
+
+        Near 1 for a paraphrase of the entry; low for a long story that merely mentions its words.
+        A feature the knowledge base never uses counts as the rarest, since it is about something else.
+        """
+        english = is_english(text)
+        index = self._english if english else self._chinese
+        features = set(english_features(text) if english else document_features(text))
+        position = self._position.get(entry.id)
+        if not features or position is None:
+            return 0.0
+        rarest = max(index.idf.values(), default=1.0)
+        weights = {feature: index.idf.get(feature, rarest) for feature in features}
+        held = index.vectors[position]
+        return sum(weight for feature, weight in weights.items() if feature in held) / sum(weights.values())
 
     def related(self, entry: Entry, limit: int = 2) -> list[Entry]:
         """Other entries of the same topic, most similar first."""
@@ -186,9 +218,11 @@ def _prior(topic_probability: float) -> float:
 
 
 def calibration_features(score: float, strongest_other: float, topic_probability: float | None,
-                         query_size: int) -> tuple[float, ...]:
-    """ln(1 + bm25), the closest rival's share of it, the topic's probability and ln(1 + distinct query features)."""
-    return (math.log1p(score), strongest_other / score, topic_probability or 0.0, math.log1p(query_size), 1.0)
+                         query_size: int, coverage: float = 0.0) -> tuple[float, ...]:
+    """ln(1 + bm25), the closest rival's share of it, the topic's probability, ln(1 + distinct query
+    features), and the share of the query the entry covers (Retriever.coverage)."""
+    return (math.log1p(score), strongest_other / score, topic_probability or 0.0, math.log1p(query_size),
+            coverage, 1.0)
 
 
 def query_size(text: str) -> int:
@@ -197,7 +231,7 @@ def query_size(text: str) -> int:
 
 
 def calibrated(score: float, strongest_other: float, topic_probability: float | None, query_size: int = 0,
-               english: bool = False) -> float:
+               english: bool = False, coverage: float = 0.0) -> float:
     """P(this match is the answer) from its BM25 score, its closest rival's, its topic's probability and the query's length."""
     if score <= 0:
         return 0.0
@@ -205,7 +239,8 @@ def calibrated(score: float, strongest_other: float, topic_probability: float | 
         weights = _CALIBRATION_ENGLISH
     else:
         weights = _CALIBRATION_WITHOUT_TOPICS if topic_probability is None else _CALIBRATION_WITH_TOPICS
-    logit = sum(w * x for w, x in zip(weights, calibration_features(score, strongest_other, topic_probability, query_size)))
+    features = calibration_features(score, strongest_other, topic_probability, query_size, coverage)
+    logit = sum(w * x for w, x in zip(weights, features))
     if logit < 0:
         # a far-behind match has a hugely negative logit, and exp(-logit) would overflow
         odds = math.exp(logit)
