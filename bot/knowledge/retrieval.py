@@ -14,7 +14,7 @@ from bot.nlu.tokens import char_ngrams, english_words, is_english, tokens
 # Score thresholds on the calibrated P(top match answers the question). The operating point was
 # chosen on the tune split of the real questions (tests/data/realdev, bench/consult_real.py):
 # residents write long, and a direct answer to a question they did not ask is worse than a list.
-CONFIDENT = 0.7  # answer the top match directly
+CONFIDENT = 0.9  # answer the top match directly
 PLAUSIBLE = 0.05  # offer the top matches as "did you mean"; below it nothing fits
 PLAUSIBLE_ENGLISH = 0.05  # the same for English, where chat shares more words with the answers
 
@@ -28,6 +28,7 @@ BM25_B = 0.75
 # is the entry's own question: answered directly whatever the calibration says of its length.
 NEAR_VERBATIM = 0.8
 NEAR_VERBATIM_PROBABILITY = 0.95
+NEAR_VERBATIM_MIN_SIZE = 8  # distinct features: "没有没有" is covered by many entries' words, and says nothing
 # English: an entry's English question and phrasings, plus its answer at this weight. The answer's
 # many words drown the question when they count fully (measured on tests/data/english/tune.jsonl).
 ENGLISH_ANSWER_WEIGHT = 0.1
@@ -40,10 +41,10 @@ TOPIC_PRIOR = 0.4
 # bench/calibrate_retrieval.py on entries' phrasings held out of the index, off-topic chat, and
 # the tune split of the real questions. BM25 magnitudes depend on the corpus: refit when the
 # knowledge base grows a lot.
-_CALIBRATION_WITH_TOPICS = (1.69, -1.85, 2.32, -1.09, -1.27, -3.45)
-_CALIBRATION_WITHOUT_TOPICS = (2.27, -2.21, 0.00, -0.80, -1.30, -5.16)
+_CALIBRATION_WITH_TOPICS = (1.88, -1.84, 1.92, -0.90, -1.45, -3.88)
+_CALIBRATION_WITHOUT_TOPICS = (2.49, -2.37, 0.00, -0.71, -1.50, -5.50)
 # English questions are searched without the Chinese classifier's topics, in their own index.
-_CALIBRATION_ENGLISH = (-0.49, -4.03, 0.00, 0.00, 5.97, 0.82)
+_CALIBRATION_ENGLISH = (-0.54, -4.20, 0.00, 0.00, 5.22, 1.12)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ class Retriever:
             if english and coverage < ENGLISH_COVERAGE_TO_ANSWER:
                 # one shared word and no rival is not an answer: chat like "I like football"
                 probability = min(probability, CONFIDENT / 2)
-            if rank == 0 and coverage >= NEAR_VERBATIM and strongest_other <= NEAR_VERBATIM * score:
+            if (rank == 0 and coverage >= NEAR_VERBATIM and strongest_other <= NEAR_VERBATIM * score
+                    and size >= NEAR_VERBATIM_MIN_SIZE):
                 # the entry's own words, well ahead of the rest: real questions are never like
                 # this (none of 400), paraphrases rarely (10 of 614, all right)
                 probability = max(probability, NEAR_VERBATIM_PROBABILITY)
