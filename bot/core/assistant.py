@@ -17,7 +17,7 @@ from bot.core import flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content
-from bot.core.messages import Button, Inbound, InboundKind, Outbound, Reply
+from bot.core.messages import Button, Inbound, InboundKind, Outbound, Outcome, Reply
 from bot.core.service import Service
 from bot.core.stations import Station, StationDirectory
 from bot.core.turn import Turn
@@ -211,7 +211,7 @@ class Assistant:
             return self._hint(turn, "too_long", limit=self.settings.max_text_length)
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
-            return Reply([screens.show_node(turn, node_id)])
+            return Reply([screens.show_node(turn, node_id)], outcome=Outcome("handoff" if node_id == "human" else "menu"))
         answer = self._answers.get(turn.conversation.screen)
         answered = answer(turn, text) if answer else None
         if answered is not None:

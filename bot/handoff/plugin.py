@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.messages import Inbound, Reply
+from bot.core.messages import Inbound, Outcome, Reply
 from bot.core.service import CommandGroup, Job, Service
 from bot.core.turn import Turn
 from bot.handoff import commands, tickets, whistle
@@ -32,9 +32,10 @@ def urgent(turn: Turn, text: str) -> Reply | None:
         return None
     ticket = tickets.open_ticket(turn, "urgent", text)
     answer = turn.assistant.answer_text(turn, text, after=urgent)
-    if turn.conversation.screen == tickets.NODE:  # no answer, only the way to staff: the ticket says it all
-        return Reply([ticket])
-    return Reply([ticket] + answer.messages)
+    found = answer.outcome or Outcome("miss")
+    if found.kind in ("handoff", "miss"):  # no answer, only the way to staff: the ticket says it all
+        return Reply([ticket], outcome=Outcome("urgent", topic=found.topic, topics=found.topics))
+    return Reply([ticket] + answer.messages, outcome=Outcome("urgent", found.entries, found.topic, found.topics))
 
 
 def ticket_remains(turn: Turn) -> str | None:
