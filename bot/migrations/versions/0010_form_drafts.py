@@ -1,6 +1,6 @@
 """forms: drafts, their files and generic submissions for the form engine (bot/forms); legal-aid drafts move there
 
-Revision ID: 0006_t12
+Revision ID: 0010
 Revises: 0009
 """
 
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_t12'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
