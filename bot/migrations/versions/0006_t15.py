@@ -1,0 +1,50 @@
+"""staff console: one-time sign-in links and signed-in sessions
+
+Revision ID: 0006_t15
+Revises: 0006_lead
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0006_t15'
+down_revision = '0006_lead'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('console_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_members.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    op.create_index(op.f('ix_console_links_staff_id'), 'console_links', ['staff_id'], unique=False)
+    op.create_table('console_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('csrf', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_members.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    op.create_index(op.f('ix_console_sessions_staff_id'), 'console_sessions', ['staff_id'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_console_sessions_staff_id'), table_name='console_sessions')
+    op.drop_table('console_sessions')
+    op.drop_index(op.f('ix_console_links_staff_id'), table_name='console_links')
+    op.drop_table('console_links')
