@@ -19,7 +19,7 @@ from bot.handoff import notices
 from bot.handoff.context import HandoffContext
 from bot.handoff.desk import StaffDesk, StaffInbound, StaffReply
 from bot.handoff.repository import CLAIMED, OPEN, URGENT
-from bot.console.access import ACT_FOR_OTHERS, VIEW_PERSONAL_DATA, VIEW_QUEUE, Access
+from bot.console.access import ACT_FOR_OTHERS, VIEW_QUEUE, Access
 
 VERBS = ("claim", "reply", "note", "transfer", "close")
 
@@ -91,8 +91,7 @@ def ticket_view(session: Session, ctx: HandoffContext, access: Access, member: S
         return None
     holds = ticket.status == CLAIMED and (ticket.staff_id == member.id
                                           or access.allows(member, ACT_FOR_OTHERS, ticket.station_id))
-    revealed = holds and access.allows(member, VIEW_PERSONAL_DATA, ticket.station_id) and access.unmask(
-        session, member, ticket.station_id, f"ticket={ticket.id}", now, ticket.id)
+    revealed = holds and access.unmask(session, member, ticket.station_id, f"ticket={ticket.id}", now, ticket.id)
     repos.handoff.tickets.log(ticket.id, member.name, "console_viewed", now, staff_id=member.id,
                               detail="unmasked" if revealed else "masked")
     events = [(e.at, e.actor, e.kind, e.detail if e.kind == "note" else "")
