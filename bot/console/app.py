@@ -26,12 +26,14 @@ from starlette.templating import Jinja2Templates
 
 from bot.console import aid as aid_pages
 from bot.console import inbox
+from bot.console import lectures as lecture_pages
 from bot.console import signin
 from bot.console.access import (CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_QUEUE, VIEW_REPORTS, Access)
 from bot.db.models import StaffMember
 from bot.db.repositories import Repositories
 from bot.handoff.context import HandoffContext
 from bot.handoff.desk import StaffDesk
+from bot.lectures.context import LectureContext
 from bot.legal_aid.tracking import Status
 from bot.reports.periods import BEIJING, KINDS, Period, PeriodError
 from bot.reports.render import FORMATS
@@ -88,6 +90,7 @@ class Console:
         self.texts = assistant.content.texts
         self.ctx = HandoffContext.of(assistant)
         self.desk = StaffDesk(assistant.sessions, self.ctx, assistant.clock)
+        self.lecture_ctx = LectureContext.of(assistant)
         self.access = access or Access()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["station_name"] = self.ctx.station_name
@@ -367,6 +370,82 @@ class Console:
             return self.refused(request, member)
         return self.back(f"{PATH}/aid/{application_id}", notice)
 
+    # --- lectures ---------------------------------------------------------------------------------------------
+
+    async def lectures(self, request: Request) -> Response:
+        everything = request.query_params.get("all") == "1"
+        lang = self.lang(request)
+
+        def read(session: Session, member: StaffMember) -> dict:
+            now = self.clock()
+            return {"rows": lecture_pages.listing(session, self.access, member, now, everything),
+                    "requests": lecture_pages.requests(session, self.access, member, now, everything),
+                    "topics": [(key, names.get(lang, key)) for key, names in self.lecture_ctx.topics.items()],
+                    "stations": [(s.id, s.name(lang)) for s in self.ctx.stations]}
+
+        member, found = await self.member(request, read)
+        if member is None:
+            return self.to_signin()
+        return self.page(request, "lectures.html.j2", member, everything=everything, **found)
+
+    async def lecture_create(self, request: Request) -> Response:
+        member, _ = await self.member(request, lambda session, member: None)
+        if member is None:
+            return self.to_signin()
+        fields = await self.form(request)
+        if not self.csrf_ok(request, fields):
+            return self.refused(request, member)
+        lecture_id, problem = await run_in_threadpool(self.transaction, lambda session: lecture_pages.create(
+            session, self.lecture_ctx, self.access, session.get(StaffMember, member.id), fields, self.clock()))
+        if lecture_id is None and not problem:
+            return self.refused(request, member)
+        t = self.t(self.lang(request))
+        notice = t("console_lecture_added", id=lecture_id) if lecture_id else t("console_lecture_problem",
+                                                                                 problem=problem)
+        return self.back(f"{PATH}/lectures", notice)
+
+    async def lecture(self, request: Request) -> Response:
+        lecture_id = request.path_params["lecture_id"]
+        member, found = await self.member(request, lambda session, member: lecture_pages.attendance(
+            session, self.access, member, lecture_id, self.clock()))
+        if member is None:
+            return self.to_signin()
+        if found is None:
+            return self.missing(request, member)
+        return self.page(request, "lecture.html.j2", member, attendance=found)
+
+    async def lecture_cancel(self, request: Request) -> Response:
+        lecture_id = request.path_params["lecture_id"]
+        member, _ = await self.member(request, lambda session, member: None)
+        if member is None:
+            return self.to_signin()
+        fields = await self.form(request)
+        if not self.csrf_ok(request, fields):
+            return self.refused(request, member)
+        told = await run_in_threadpool(self.transaction, lambda session: lecture_pages.cancel(
+            session, self.lecture_ctx, self.access, session.get(StaffMember, member.id), lecture_id, self.clock()))
+        if told is None:
+            return self.refused(request, member)
+        return self.back(f"{PATH}/lectures", self.t(self.lang(request))("console_lecture_cancelled", id=lecture_id,
+                                                                          told=told))
+
+    async def lecture_request(self, request: Request) -> Response:
+        reference = request.path_params["reference"]
+        member, _ = await self.member(request, lambda session, member: None)
+        if member is None:
+            return self.to_signin()
+        fields = await self.form(request)
+        if not self.csrf_ok(request, fields):
+            return self.refused(request, member)
+        lecture_id = int(fields["lecture_id"]) if fields.get("lecture_id", "").isdigit() else 0
+        done = await run_in_threadpool(self.transaction, lambda session: lecture_pages.schedule_request(
+            session, self.lecture_ctx, self.access, session.get(StaffMember, member.id), reference, lecture_id,
+            self.clock()))
+        t = self.t(self.lang(request))
+        notice = t("console_request_scheduled", reference=reference, id=lecture_id) if done else t(
+            "console_request_not_scheduled", reference=reference)
+        return self.back(f"{PATH}/lectures", notice)
+
     # --- reports ----------------------------------------------------------------------------------------------
 
     def _report_choices(self, member: StaffMember, lang: str) -> list[tuple[str, str]]:
@@ -470,6 +549,11 @@ def create_console(settings, assistant, access: Access | None = None) -> Starlet
         Route("/aid/{application_id:int}", console.aid_detail),
         Route("/aid/{application_id:int}/evidence/{evidence_id:int}", console.aid_evidence),
         Route("/aid/{application_id:int}/status", console.aid_status, methods=["POST"]),
+        Route("/lectures", console.lectures),
+        Route("/lectures", console.lecture_create, methods=["POST"]),
+        Route("/lectures/{lecture_id:int}", console.lecture),
+        Route("/lectures/{lecture_id:int}/cancel", console.lecture_cancel, methods=["POST"]),
+        Route("/lectures/requests/{reference:str}/schedule", console.lecture_request, methods=["POST"]),
         Route("/reports", console.reports),
         Route("/reports/file", console.report_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
