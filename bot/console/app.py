@@ -26,6 +26,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.console import aid as aid_pages
 from bot.console import inbox
+from bot.console import knowledge as knowledge_pages
 from bot.console import lectures as lecture_pages
 from bot.console import signin
 from bot.console.access import (CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_QUEUE, VIEW_REPORTS, Access)
@@ -91,6 +92,7 @@ class Console:
         self.ctx = HandoffContext.of(assistant)
         self.desk = StaffDesk(assistant.sessions, self.ctx, assistant.clock)
         self.lecture_ctx = LectureContext.of(assistant)
+        self.knowledge = assistant.knowledge
         self.access = access or Access()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["station_name"] = self.ctx.station_name
@@ -446,6 +448,34 @@ class Console:
             "console_request_not_scheduled", reference=reference)
         return self.back(f"{PATH}/lectures", notice)
 
+    # --- the knowledge base ------------------------------------------------------------------------------------
+
+    async def knowledge_page(self, request: Request) -> Response:
+        """Entries with their 👎 counts and the unanswered questions, over a month, quarter or year."""
+        lang = self.lang(request)
+        query = request.query_params
+        default = Period.parse("month", self.clock().astimezone(BEIJING).strftime("%Y-%m"))
+        try:
+            kind = query.get("kind", "month")
+            period = Period.parse(kind, query["period"]) if kind in KINDS and "period" in query else default
+        except PeriodError:
+            period = default
+
+        def read(session: Session, member: StaffMember):
+            towns = self.access.stations_for(member, VIEW_REPORTS)
+            if towns == ():
+                self.access.check(session, member, VIEW_REPORTS, None, self.clock(), detail="knowledge")
+                return None
+            return knowledge_pages.overview(session, self.knowledge, period.month_keys, towns, lang)
+
+        member, topics = await self.member(request, read)
+        if member is None:
+            return self.to_signin()
+        if topics is None:
+            return self.refused(request, member)
+        return self.page(request, "knowledge.html.j2", member, topics=topics, kinds=KINDS,
+                         chosen={"kind": period.kind, "period": period.label})
+
     # --- reports ----------------------------------------------------------------------------------------------
 
     def _report_choices(self, member: StaffMember, lang: str) -> list[tuple[str, str]]:
@@ -554,6 +584,7 @@ def create_console(settings, assistant, access: Access | None = None) -> Starlet
         Route("/lectures/{lecture_id:int}", console.lecture),
         Route("/lectures/{lecture_id:int}/cancel", console.lecture_cancel, methods=["POST"]),
         Route("/lectures/requests/{reference:str}/schedule", console.lecture_request, methods=["POST"]),
+        Route("/knowledge", console.knowledge_page),
         Route("/reports", console.reports),
         Route("/reports/file", console.report_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -20,6 +20,7 @@ from bot.core.turn import Turn
 from bot.db.repositories import Repositories
 from bot.handoff import tickets as handoff
 from bot.handoff.notices import RATE_VERB
+from bot.knowledge import gaps
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.retrieval import Retriever
 from bot.legal_aid import form as aid_form
@@ -303,4 +304,5 @@ class Assistant:
             messages = repos.messages.delete_before(now - retention)
             updates = repos.updates.forget_before(now - timedelta(days=2))
             repos.aid.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
+            gaps.purge(session, now - retention)
         return messages, updates

@@ -8,6 +8,7 @@ from bot.core.callbacks import go
 from bot.core.content import MenuNode
 from bot.core.messages import Button, Outbound, Reply
 from bot.core.turn import Turn
+from bot.knowledge import gaps
 from bot.knowledge.entries import Entry
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
 from bot.lectures.catalogue import suggestion_rows as lecture_suggestions
@@ -68,6 +69,8 @@ def ask(turn: Turn, text: str) -> Reply:
         return Reply([did_you_mean(turn, [m.entry for m in matches if m.score >= SUGGESTION_FLOOR])])
     if meaning.intent == "consult" and meaning.topics and meaning.topics[0][1] >= TOPIC_SURE:
         return Reply([did_you_mean(turn, questions_on_topic(turn, text, topic))])
+    if turn.consented:  # the knowledge base's gaps, for staff: masked, without who asked
+        gaps.record(turn.repos.session, month_of(turn), town_of(turn), topic, text, turn.now)
     return Reply([nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")])
 
 

@@ -438,3 +438,17 @@ class ConsoleSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column()
 
     staff: Mapped[StaffMember] = relationship()
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, kept (masked, without who asked) so staff can fill the knowledge base's
+    gaps; only from residents who agreed to keep their messages, and purged with conversations."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    town: Mapped[str] = mapped_column(String(24))
+    topic: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(String(300))
+    asked_at: Mapped[datetime] = mapped_column(index=True)

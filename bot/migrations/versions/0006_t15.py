@@ -1,4 +1,4 @@
-"""staff console: one-time sign-in links and signed-in sessions
+"""staff console: one-time sign-in links, signed-in sessions, the questions the bot could not answer
 
 Revision ID: 0006_t15
 Revises: 0006_lead
@@ -41,9 +41,23 @@ def upgrade() -> None:
     sa.UniqueConstraint('token_hash')
     )
     op.create_index(op.f('ix_console_sessions_staff_id'), 'console_sessions', ['staff_id'], unique=False)
+    op.create_table('unanswered_questions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('town', sa.String(length=24), nullable=False),
+    sa.Column('topic', sa.String(length=24), nullable=False),
+    sa.Column('text', sa.String(length=300), nullable=False),
+    sa.Column('asked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_unanswered_questions_asked_at'), 'unanswered_questions', ['asked_at'], unique=False)
+    op.create_index(op.f('ix_unanswered_questions_month'), 'unanswered_questions', ['month'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_unanswered_questions_month'), table_name='unanswered_questions')
+    op.drop_index(op.f('ix_unanswered_questions_asked_at'), table_name='unanswered_questions')
+    op.drop_table('unanswered_questions')
     op.drop_index(op.f('ix_console_sessions_staff_id'), table_name='console_sessions')
     op.drop_table('console_sessions')
     op.drop_index(op.f('ix_console_links_staff_id'), table_name='console_links')
