@@ -23,7 +23,8 @@ VIEW_PERSONAL_DATA, DECIDE_LEGAL_AID = "view_personal_data", "decide_legal_aid"
 # The console's own: read the assessment reports, run lectures, edit content and the staff tables.
 VIEW_REPORTS, MANAGE_LECTURES, MANAGE_CONTENT = "view_reports", "manage_lectures", "manage_content"
 
-_EVERYONE = ("station_staff", "mediator", "lawyer", "volunteer", "supervisor")
+ROLES = ("station_staff", "mediator", "lawyer", "volunteer", "supervisor")
+_EVERYONE = ROLES
 _INTERIM = {
     CLAIM: {role: OWN for role in _EVERYONE},
     REPLY: {role: OWN for role in _EVERYONE},

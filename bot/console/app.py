@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -25,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.console import aid as aid_pages
+from bot.console.admin import ADMIN_CSP, mount_admin
 from bot.console import inbox
 from bot.console import knowledge as knowledge_pages
 from bot.console import lectures as lecture_pages
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE, LANG_COOKIE, FLASH_COOKIE, PRE_CSRF_COOKIE = "staff_session", "staff_lang", "staff_flash", "staff_pre"
 PATH = "/staff"
+ADMIN_PATHS = ("/staff/admin", "/admin")  # as mounted, and as the console app sees it alone
 VERB_ACTIONS = {"claim": CLAIM, "reply": REPLY, "note": NOTE, "transfer": TRANSFER, "close": CLOSE}
 # Only the console's own files: no inline script or style, no framing by others, forms to this origin alone.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -72,7 +75,8 @@ class ConsoleSecurity:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
-                extra = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
+                policy = ADMIN_CSP if scope["path"].startswith(ADMIN_PATHS) else CSP
+                extra = [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY"),
                          (b"cache-control", b"no-store")]
                 headers += [(name, value) for name, value in extra if name not in names]
                 headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
@@ -589,6 +593,7 @@ def create_console(settings, assistant, access: Access | None = None) -> Starlet
         Route("/reports/file", console.report_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, middleware=[Middleware(ConsoleSecurity)])
     app.state.console = console
-    return ConsoleSecurity(app)
+    mount_admin(app, console, settings)
+    return app
