@@ -53,3 +53,10 @@ def test_the_admin_is_closed_to_a_lawyer_and_to_anyone_signed_out(client, assist
     with assistant.sessions() as session:
         refused = [e.detail for e in session.scalars(select(TicketEvent).where(TicketEvent.kind == "refused"))]
     assert any("manage_content" in detail for detail in refused)
+
+
+def test_the_stations_page_lists_each_station_with_its_hours_and_staff(client, assistant):
+    sign_in(client, assistant, "509")
+    page = client.get("/staff/stations").text
+    row = page.split("luyuan")[1].split("</tr>")[0]
+    assert "潞源" in page and "<td>1</td>" in row  # 王律师; the district-wide supervisor belongs to no one station

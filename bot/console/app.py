@@ -10,7 +10,7 @@ import base64
 import hmac
 import logging
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
@@ -26,12 +26,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.console import aid as aid_pages
-from bot.console.admin import ADMIN_CSP, mount_admin
 from bot.console import inbox
 from bot.console import knowledge as knowledge_pages
 from bot.console import lectures as lecture_pages
 from bot.console import signin
-from bot.console.access import (CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_QUEUE, VIEW_REPORTS, Access)
+from bot.console.admin import ADMIN_CSP, mount_admin
+from bot.console.access import CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_REPORTS, Access, station_ids
 from bot.db.models import StaffMember
 from bot.db.repositories import Repositories
 from bot.handoff.context import HandoffContext
@@ -55,10 +55,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'self'"
 DOWNLOAD_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "pdf": "application/pdf"}
-
-
-class Forbidden(Exception):
-    """The member may not see or do this."""
 
 
 class ConsoleSecurity:
@@ -155,8 +151,8 @@ class Console:
             request.state.csrf = csrf
         return member, result
 
-    async def form(self, request: Request) -> dict[str, str] | None:
-        """The posted form, when its CSRF token is the session's own; else None."""
+    async def form(self, request: Request) -> dict[str, str]:
+        """The posted form's fields, small and without files."""
         async with request.form(max_files=0, max_fields=20, max_part_size=16 * 1024) as posted:
             fields = {key: str(value) for key, value in posted.items()}
         return fields
@@ -184,18 +180,12 @@ class Console:
 
     # --- sign-in ----------------------------------------------------------------------------------------------
 
-    def _pre_csrf(self, request: Request, response: Response) -> str:
-        """A token for forms shown before sign-in, checked against its cookie (double submit)."""
-        token = request.cookies.get(PRE_CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response.set_cookie(PRE_CSRF_COOKIE, token, path=PATH, httponly=True, samesite="strict",
-                            secure=self.config.secure_cookie)
-        return token
-
     def _pre_csrf_ok(self, request: Request, fields: dict[str, str]) -> bool:
         cookie = request.cookies.get(PRE_CSRF_COOKIE, "")
         return bool(cookie) and hmac.compare_digest(cookie, fields.get("csrf", ""))
 
     def _with_pre_csrf(self, request: Request, template: str, **values) -> Response:
+        """A page shown before sign-in, its forms carrying a token checked against its cookie (double submit)."""
         token = request.cookies.get(PRE_CSRF_COOKIE) or secrets.token_urlsafe(24)
         request.state.csrf = token
         response = self.page(request, template, None, **values)
@@ -480,6 +470,26 @@ class Console:
         return self.page(request, "knowledge.html.j2", member, topics=topics, kinds=KINDS,
                          chosen={"kind": period.kind, "period": period.label})
 
+    # --- stations ---------------------------------------------------------------------------------------------
+
+    async def stations(self, request: Request) -> Response:
+        """The stations and their hours, read from stations.yml (changed there, by review, like all content)."""
+        lang = self.lang(request)
+        def count(session: Session, member: StaffMember) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for someone in Repositories(session).handoff.staff.all():
+                for station_id in station_ids(someone) if someone.active else ():
+                    counts[station_id] = counts.get(station_id, 0) + 1
+            return counts
+
+        member, counts = await self.member(request, count)
+        if member is None:
+            return self.to_signin()
+        rows = [{"id": s.id, "code": s.code, "name": s.name(lang), "address": s.config.address.get(lang),
+                 "phone": s.config.phone.number if s.config.phone else "", "hours": self.ctx.describe_hours(s.id, lang),
+                 "unverified": s.unverified(), "staff": counts.get(s.id, 0)} for s in self.ctx.stations]
+        return self.page(request, "stations.html.j2", member, rows=rows)
+
     # --- reports ----------------------------------------------------------------------------------------------
 
     def _report_choices(self, member: StaffMember, lang: str) -> list[tuple[str, str]]:
@@ -589,6 +599,7 @@ def create_console(settings, assistant, access: Access | None = None) -> Starlet
         Route("/lectures/{lecture_id:int}/cancel", console.lecture_cancel, methods=["POST"]),
         Route("/lectures/requests/{reference:str}/schedule", console.lecture_request, methods=["POST"]),
         Route("/knowledge", console.knowledge_page),
+        Route("/stations", console.stations),
         Route("/reports", console.reports),
         Route("/reports/file", console.report_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
