@@ -10,6 +10,7 @@ import base64
 import hmac
 import logging
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -31,11 +32,15 @@ from bot.console import knowledge as knowledge_pages
 from bot.console import lectures as lecture_pages
 from bot.console import signin
 from bot.console.admin import ADMIN_CSP, mount_admin
-from bot.console.access import CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_REPORTS, Access, station_ids
+from bot.console.access import CLAIM, CLOSE, MANAGE_CONTENT, NOTE, REPLY, TRANSFER, VIEW_REPORTS, Access, station_ids
 from bot.db.models import StaffMember
 from bot.db.repositories import Repositories
 from bot.handoff.context import HandoffContext
 from bot.handoff.desk import StaffDesk
+from bot.knowledge import editing
+from bot.knowledge.check import shared_laws_folder
+from bot.knowledge.entries import Entry, load_entries
+from bot.knowledge.laws import StatuteTable
 from bot.lectures.context import LectureContext
 from bot.legal_aid.tracking import Status
 from bot.reports.periods import BEIJING, KINDS, Period, PeriodError
@@ -470,6 +475,48 @@ class Console:
         return self.page(request, "knowledge.html.j2", member, topics=topics, kinds=KINDS,
                          chosen={"kind": period.kind, "period": period.label})
 
+    async def entry_page(self, request: Request) -> Response:
+        """One entry's answer and citations, to edit; saved only when `kb check` would pass for it."""
+        entry = self.knowledge.by_id.get(request.path_params["entry_id"])
+        member, allowed = await self.member(request, lambda session, member: self.access.check(
+            session, member, MANAGE_CONTENT, None, self.clock(), detail="kb edit"))
+        if member is None:
+            return self.to_signin()
+        if not allowed:
+            return self.refused(request, member)
+        if entry is None:
+            return self.missing(request, member)
+        saved = editing_entry(self.settings.knowledge_dir, entry.id)
+        return self.page(request, "entry.html.j2", member, entry=saved or entry, problems=[],
+                         citations="\n".join(f"{c.law} {c.article}" for c in (saved or entry).citations))
+
+    async def entry_save(self, request: Request) -> Response:
+        entry_id = request.path_params["entry_id"]
+        member, allowed = await self.member(request, lambda session, member: self.access.check(
+            session, member, MANAGE_CONTENT, None, self.clock(), detail="kb edit"))
+        if member is None:
+            return self.to_signin()
+        fields = await self.form(request)
+        if not self.csrf_ok(request, fields) or not allowed:
+            return self.refused(request, member)
+        citations, bad = editing.parse_citations(fields.get("citations", ""))
+        answer = {"zh": fields.get("answer_zh", ""), "en": fields.get("answer_en", "")}
+        folder, today = self.settings.knowledge_dir, self.clock().astimezone(BEIJING).date()
+        shared = shared_laws_folder(self.settings.config_dir)
+        table = StatuteTable(shared) if shared.is_dir() else None
+        topics = set(self.knowledge.topics)
+        problems = [f"{line}: ?" for line in bad] or await run_in_threadpool(
+            editing.save, folder, entry_id, answer, citations, topics, today, table)
+        if problems:
+            entry = editing_entry(folder, entry_id)
+            if entry is None:
+                return self.missing(request, member)
+            return self.page(request, "entry.html.j2", member, status=422, problems=problems,
+                             entry=replace(entry, answer=answer), citations=fields.get("citations", ""))
+        await run_in_threadpool(self.transaction, lambda session: Repositories(session).handoff.tickets.log(
+            None, member.name, "kb_edited", self.clock(), staff_id=member.id, detail=entry_id))
+        return self.back(f"{PATH}/knowledge/entries/{entry_id}", self.t(self.lang(request))("console_kb_saved"))
+
     # --- stations ---------------------------------------------------------------------------------------------
 
     async def stations(self, request: Request) -> Response:
@@ -562,6 +609,11 @@ class Console:
         return Response(data, media_type=DOWNLOAD_TYPES[fmt], headers={"content-disposition": _attachment(name)})
 
 
+def editing_entry(folder: Path, entry_id: str) -> Entry | None:
+    """The entry as its file holds it now (an edit saved since the bot started shows here at once)."""
+    return next((e for e in load_entries(folder / "entries") if e.id == entry_id), None)
+
+
 def _read_flash(request: Request) -> str:
     raw = request.cookies.get(FLASH_COOKIE, "")
     try:
@@ -599,6 +651,8 @@ def create_console(settings, assistant, access: Access | None = None) -> Starlet
         Route("/lectures/{lecture_id:int}/cancel", console.lecture_cancel, methods=["POST"]),
         Route("/lectures/requests/{reference:str}/schedule", console.lecture_request, methods=["POST"]),
         Route("/knowledge", console.knowledge_page),
+        Route("/knowledge/entries/{entry_id:str}", console.entry_page),
+        Route("/knowledge/entries/{entry_id:str}", console.entry_save, methods=["POST"]),
         Route("/stations", console.stations),
         Route("/reports", console.reports),
         Route("/reports/file", console.report_file),
