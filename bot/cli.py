@@ -11,6 +11,7 @@ from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
 from bot.reports.commands import add_parser as add_report_parser
+from bot.console.commands import add_parser as add_console_parser
 from bot.settings import get_settings
 
 
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     add_handoff_parsers(commands)
     add_aid_parsers(commands)
     add_report_parser(commands)
+    add_console_parser(commands)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -93,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
 
         upgrade(settings.database_url)
         return run_report_command(args, settings)
+    if command == "console":
+        from bot.console.commands import run as run_console_command
+
+        upgrade(settings.database_url)
+        return run_console_command(args, settings)
     if command == "db":
         if args.db_command == "upgrade":
             upgrade(settings.database_url)

@@ -187,7 +187,7 @@ class ConsoleConfig(BaseModel):
     session_hours: float = Field(8, gt=0, le=24)  # a working day at most, however active
     idle_minutes: int = Field(60, ge=5)  # signed out after this long without a request
     secure_cookie: bool = False  # True behind HTTPS: the cookie is then never sent over plain HTTP
-    base_url: str = ""  # the console's public address for links asked from the command line
+    base_url: str = "http://127.0.0.1:8080"  # the service's public address, as staff open it (https behind a proxy)
 
 
 class EscalationStep(BaseModel):

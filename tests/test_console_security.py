@@ -154,3 +154,28 @@ def test_a_supervisor_opens_an_application_audited_and_a_refusal_needs_a_reason(
     assert moves[-2:] == [("accepted", None), ("rejected", "不符合经济困难标准")]
     told = [n.text for n in outbox_for(assistant, "1001") if "FY-2026-000001" in n.text]
     assert any("不符合经济困难标准" in text for text in told)
+
+
+def test_console_in_the_bots_chat_gives_staff_a_link_and_residents_nothing(client, assistant):
+    from tests.domain_helpers import Resident
+
+    resident = resident_at_luyuan(assistant, "1001")
+    resident.command("console")
+    assert "仅供" in resident.text and "/staff/signin/" not in resident.text
+    member = Resident(assistant, user_id="509", channel="telegram")
+    member.command("console")
+    url = member.text.split("\n")[1]
+    assert url.startswith("http://testserver/staff/signin/")
+    assert use_link(client, url).status_code == 303 and client.get("/staff/").status_code == 200
+
+
+def test_the_command_line_queues_a_link_for_staff_only(settings, client, assistant, clock, capsys):
+    import argparse
+
+    from bot.console.commands import add_parser, run
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    assert run(parser.parse_args(["console", "link", "1001"]), settings, clock) == 1
+    assert run(parser.parse_args(["console", "link", "509"]), settings, clock) == 0
+    assert use_link(client, last_link(assistant, "509")).status_code == 303

@@ -211,7 +211,7 @@ class Console:
         def send(session: Session) -> None:
             member = signin.find_member(session, "telegram", external_id) if external_id.isdigit() else None
             if member is not None:
-                signin.send_link(session, self.texts, self.config, member, self.config.base_url, self.clock())
+                signin.send_link(session, self.texts, self.config, member, self.clock())
 
         await run_in_threadpool(self.transaction, send)
         return self._with_pre_csrf(request, "signin.html.j2", sent=True)

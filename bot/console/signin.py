@@ -32,19 +32,31 @@ def link_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/staff/signin/{token}"
 
 
-def send_link(session: Session, texts: Texts, config: ConsoleConfig, member: StaffMember, base_url: str,
-              now: datetime) -> str:
-    """Write a fresh link to the member's private chat through the outbox; returns the token (for the CLI's echo)."""
+def issue_link(session: Session, texts: Texts, config: ConsoleConfig, member: StaffMember, now: datetime) -> str:
+    """A fresh one-time link for the member, as the message that carries it."""
     token = secrets.token_urlsafe(32)
     session.add(ConsoleLink(token_hash=digest(token), staff_id=member.id, created_at=now,
                             expires_at=now + timedelta(minutes=config.link_minutes)))
+    Repositories(session).handoff.tickets.log(None, member.name, "console_link", now, staff_id=member.id)
+    return texts.get("console_link_message", STAFF_LANG, url=link_url(config.base_url, token),
+                     minutes=config.link_minutes).strip()
+
+
+def send_link(session: Session, texts: Texts, config: ConsoleConfig, member: StaffMember, now: datetime) -> None:
+    """Write a fresh link to the member's private chat through the outbox."""
     repos = Repositories(session)
     chat = repos.handoff.recipient(member.channel, member.external_id)
-    text = texts.get("console_link_message", STAFF_LANG, url=link_url(base_url, token),
-                     minutes=config.link_minutes).strip()
-    repos.notifications.add(chat.id, Outbound(text), now)
-    repos.handoff.tickets.log(None, member.name, "console_link", now, staff_id=member.id)
-    return token
+    repos.notifications.add(chat.id, Outbound(issue_link(session, texts, config, member, now)), now)
+
+
+def link_screen(turn, node, arg: str) -> Outbound:
+    """/console in a staff member's own chat: the link, there and then; anyone else is told it is for staff."""
+    member = find_member(turn.repos.session, turn.user.channel, turn.user.external_id)
+    settings = turn.assistant.settings
+    if member is None:
+        return turn.screen(node, turn.t("console_staff_only"))
+    return turn.screen(node, issue_link(turn.repos.session, turn.assistant.content.texts, settings.console, member,
+                                        turn.now))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from bot.core.content import MenuNode, pick
 from bot.core.messages import Button, Outbound, Reply
 from bot.core.stations import Station, describe_hours
 from bot.core.turn import Turn
+from bot.console import signin as console_signin
 from bot.handoff import tickets as handoff_tickets
 from bot.legal_aid import form as aid_form
 from bot.lectures import catalogue as lectures
@@ -223,4 +224,5 @@ SCREENS: dict[str, Screen] = {
     "cancel": cancel,
     "handoff": handoff_tickets.handoff_screen,
     "aid": aid_form.aid_screen,
+    "console_link": console_signin.link_screen,
 }
