@@ -179,3 +179,21 @@ def test_the_command_line_queues_a_link_for_staff_only(settings, client, assista
     assert run(parser.parse_args(["console", "link", "1001"]), settings, clock) == 1
     assert run(parser.parse_args(["console", "link", "509"]), settings, clock) == 0
     assert use_link(client, last_link(assistant, "509")).status_code == 303
+
+
+def test_a_link_used_from_several_browsers_at_once_opens_one_session(client, assistant, settings):
+    from bot.console import signin
+    from tests.test_handoff_concurrency import race
+
+    ask_link(client, "509")
+    token = last_link(assistant, "509").rsplit("/", 1)[1]
+
+    def redeem(_: int):
+        with assistant.sessions.begin() as session:
+            return signin.redeem(session, token, settings.console, assistant.clock())
+
+    opened = [result for result in race(6, redeem) if result is not None]
+    with assistant.sessions() as session:
+        from bot.db.models import ConsoleSession
+
+        assert len(opened) == 1 and len(list(session.scalars(select(ConsoleSession)))) == 1
