@@ -6,7 +6,6 @@ request is audited. The work screens (inbox, legal aid, lectures, reports) stay 
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +22,7 @@ from bot.console import signin
 from bot.console.access import MANAGE_CONTENT, ROLES
 from bot.db.models import StaffMember
 from bot.db.repositories import Repositories
+from bot.web.visitors import secret_key
 
 # starlette-admin renders its pages with inline scripts: its own responses allow them, and nothing else does.
 ADMIN_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -95,10 +95,9 @@ class StaffView(ModelView):
 
 def mount_admin(app, console, settings) -> None:
     """Mount the admin at /staff/admin inside the console app."""
-    secret = getattr(settings, "web_secret_key", None)
     admin = Admin(console.sessions, title="法律超市 · 管理", base_url="/admin", route_name="admin",
                   auth_provider=ConsoleAuth(console),
-                  secret_key=secret.get_secret_value() if secret else secrets.token_urlsafe(32),
+                  secret_key=secret_key(settings),  # the web service's key; starlette-admin salts its own uses
                   i18n_config=I18nConfig(default_locale="zh"))
     stations = [(station.id, station.name("zh")) for station in console.ctx.stations]
     roles = [(role, console.texts.get(f"console_role_{role}", "zh")) for role in ROLES]
