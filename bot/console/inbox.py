@@ -38,18 +38,20 @@ class Row:
     window_ends_at: datetime
     waited_minutes: int
     seconds_left: int  # to the end of the response window; negative once the whistle is due
+    replied: bool  # a claimed ticket: whether the resident has had a first answer
 
     def as_json(self) -> dict:
         return {"id": self.id, "urgent": self.urgent, "station": self.station, "topic": self.topic,
                 "status": self.status, "staff": self.staff, "waited": self.waited_minutes,
-                "left": self.seconds_left}
+                "left": self.seconds_left, "replied": self.replied}
 
 
 def _row(ctx: HandoffContext, ticket: Ticket, now: datetime, lang: str) -> Row:
     return Row(ticket.id, ticket.priority == URGENT, ctx.station_name(ticket.station_id, lang),
                ctx.topic_name((ticket.summary or {}).get("topic"), lang), ticket.status,
                ticket.staff.name if ticket.staff is not None else "", ticket.opened_at, ticket.window_ends_at,
-               notices.age_minutes(ticket, now), int((ticket.window_ends_at - now).total_seconds()))
+               notices.age_minutes(ticket, now), int((ticket.window_ends_at - now).total_seconds()),
+               ticket.first_reply_at is not None)
 
 
 def visible_stations(query, column, stations: tuple[str, ...] | None):

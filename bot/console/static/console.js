@@ -54,9 +54,13 @@
       cell(tr, item.station);
       cell(tr, item.topic);
       cell(tr, labels.dataset.minutes.replace("{n}", item.waited));
-      var countdown = cell(tr, "");
-      countdown.className = "countdown";
-      countdown.dataset.left = item.left;
+      if (table.dataset.kind === "queue") {
+        var countdown = cell(tr, "");
+        countdown.className = "countdown";
+        countdown.dataset.left = item.left;
+      } else {
+        cell(tr, item.replied ? labels.dataset.replied : labels.dataset.notReplied);
+      }
       body.appendChild(tr);
     });
   }
