@@ -27,15 +27,14 @@ def test_a_supervisor_adds_a_volunteer_in_the_chinese_admin(client, assistant, c
     assert listed.status_code == 200 and "工作人员" in listed.text
     form = client.get("/staff/admin/staff/create").text
     token = re.search(r'name="csrftoken" value="([^"]+)"', form).group(1)
-    fields = {"name": "小志愿", "channel": "telegram", "external_id": "503", "role": "volunteer",
-              "station_id": "luyuan", "active": "on"}
+    fields = {"name": "小志愿", "channel": "telegram", "external_id": "503", "role": "volunteer", "active": "on"}
     assert client.post("/staff/admin/staff/create", data=fields).status_code == 403  # no CSRF token
     created = client.post("/staff/admin/staff/create", data={"csrftoken": token, **fields})
     assert created.status_code == 303
     with assistant.sessions() as session:
         member = session.scalar(select(StaffMember).where(StaffMember.external_id == "503"))
         audited = [e.detail for e in session.scalars(select(TicketEvent).where(TicketEvent.kind == "console_admin"))]
-    assert (member.role, member.station_id, member.active, member.created_at) == ("volunteer", "luyuan", True, clock.now)
+    assert (member.role, member.station_ids, member.active, member.created_at) == ("volunteer", (), True, clock.now)
     assert any("POST /staff/admin/staff/create" in detail for detail in audited)
 
 
@@ -60,3 +59,31 @@ def test_the_stations_page_lists_each_station_with_its_hours_and_staff(client, a
     page = client.get("/staff/stations").text
     row = page.split("luyuan")[1].split("</tr>")[0]
     assert "潞源" in page and "<td>1</td>" in row  # 王律师; the district-wide supervisor belongs to no one station
+
+
+def admin_post(client, path: str, form_path: str, **fields):
+    token = re.search(r'name="csrftoken" value="([^"]+)"', client.get(form_path).text).group(1)
+    return client.post(path, data={"csrftoken": token, **fields})
+
+
+def test_a_supervisor_gives_a_member_a_station_and_deactivating_them_releases_their_tickets(client, assistant):
+    from tests.handoff_helpers import act, desk_of, ticket
+    from tests.test_handoff import resident_at_luyuan
+
+    sign_in(client, assistant, "509")
+    added = admin_post(client, "/staff/admin/staff-stations/create", "/staff/admin/staff-stations/create",
+                       staff_id="2", station_id="yongshun")
+    assert added.status_code == 303
+    with assistant.sessions() as session:
+        assert session.get(StaffMember, 2).station_ids == ("luyuan", "yongshun")
+    resident_at_luyuan(assistant, "1001").command("human")
+    act(desk_of(assistant), "501", "button", button_data="tk:1")
+    assert ticket(assistant).staff_id == 2
+    edit = "/staff/admin/staff/edit?pk=2"
+    fields = {"name": "王律师", "channel": "telegram", "external_id": "501", "role": "lawyer"}  # "active" unticked
+    assert admin_post(client, edit, edit, **fields).status_code == 303
+    released = ticket(assistant)
+    assert released.status == "open" and released.staff_id is None
+    with assistant.sessions() as session:
+        assert not session.get(StaffMember, 2).active
+        assert session.scalar(select(TicketEvent).where(TicketEvent.kind == "staff_removed")) is not None

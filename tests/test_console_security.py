@@ -3,8 +3,6 @@ staff of another station, a volunteer after personal data, forged posts; and the
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 from sqlalchemy import select
 
@@ -21,10 +19,8 @@ def client(settings, assistant, clock):
     staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
     staff_cli(settings, clock, "add", "509", "--name", "赵所长", "--role", "supervisor", "--station", "luyuan")
     staff_cli(settings, clock, "add", "601", "--name", "钱律师", "--role", "lawyer", "--station", "yongshun")
+    staff_cli(settings, clock, "add", "503", "--name", "小志愿", "--role", "volunteer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
-    with assistant.sessions.begin() as session:
-        session.add(StaffMember(channel="telegram", external_id="503", name="小志愿", role="volunteer",
-                                station_id="luyuan", active=True, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
     with console_client(settings, assistant) as client:
         yield client
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,9 +20,10 @@ from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.i18n import I18nConfig
 
 from bot.console import signin
-from bot.console.access import MANAGE_CONTENT, ROLES
-from bot.db.models import StaffMember
+from bot.console.access import MANAGE_CONTENT
+from bot.db.models import StaffMember, StaffStation
 from bot.db.repositories import Repositories
+from bot.handoff.desk import remove_member
 from bot.web.visitors import secret_key
 
 # starlette-admin renders its pages with inline scripts: its own responses allow them, and nothing else does.
@@ -68,16 +70,17 @@ class ConsoleAuth(BaseAuthProvider):
 
 
 class StaffView(ModelView):
-    """Staff members: name, chat account, role and station; created here, never deleted (history keeps them)."""
+    """Staff members: name, chat account, role; created here, never deleted (history keeps them). Deactivating one
+    is the desk's own removal: their tickets go back to the queue and nothing more reaches their chat."""
 
-    def __init__(self, stations: list[tuple[str, str]], roles: list[tuple[str, str]]):
+    def __init__(self, console, roles: list[tuple[str, str]]):
+        self.console = console
         self.fields = [
             IntegerField("id", label="#", exclude_from_create=True, exclude_from_edit=True),
             StringField("name", label="姓名 Name", required=True, maxlength=100),
             EnumField("channel", label="渠道 Channel", choices=[("telegram", "Telegram")]),
             StringField("external_id", label="Telegram ID", required=True, maxlength=64),
             EnumField("role", label="角色 Role", choices=roles),
-            EnumField("station_id", label="站点 Station", choices=[("", "全区 District")] + stations),
             BooleanField("active", label="在岗 Active"),
         ]
         super().__init__(StaffMember, icon="fa fa-users", display_name="工作人员 Staff", key="staff")
@@ -86,11 +89,26 @@ class StaffView(ModelView):
         return False  # deactivate instead: tickets and the audit log point at the member
 
     async def before_create(self, request: Request, data: dict[str, Any], obj: Any) -> None:
-        obj.created_at = request.app.state.clock()
-        obj.station_id = obj.station_id or None
+        obj.created_at = self.console.clock()
 
     async def before_edit(self, request: Request, data: dict[str, Any], obj: Any) -> None:
-        obj.station_id = obj.station_id or None
+        was_active = inspect(obj).attrs.active.history.deleted
+        if was_active and was_active[0] and not obj.active:
+            session = request.state.session
+            remove_member(self.console.ctx, Repositories(session), obj, request.state.admin_user.username,
+                          self.console.clock())
+
+
+class StaffStationView(ModelView):
+    """Which stations each member belongs to (none: the whole district)."""
+
+    def __init__(self, stations: list[tuple[str, str]]):
+        self.fields = [
+            IntegerField("staff_id", label="工作人员 # Staff", required=True),
+            EnumField("station_id", label="站点 Station", choices=stations),
+        ]
+        super().__init__(StaffStation, icon="fa fa-building", display_name="所属站点 Stations of staff",
+                         key="staff-stations")
 
 
 def mount_admin(app, console, settings) -> None:
@@ -100,7 +118,8 @@ def mount_admin(app, console, settings) -> None:
                   secret_key=secret_key(settings),  # the web service's key; starlette-admin salts its own uses
                   i18n_config=I18nConfig(default_locale="zh"))
     stations = [(station.id, station.name("zh")) for station in console.ctx.stations]
-    roles = [(role, console.texts.get(f"console_role_{role}", "zh")) for role in ROLES]
-    admin.add_view(StaffView(stations, roles))
+    table = console.access.permissions.table
+    roles = [(role, f"{table.role_name(role, 'zh')} {table.role_name(role, 'en')}") for role in table.roles]
+    admin.add_view(StaffView(console, roles))
+    admin.add_view(StaffStationView(stations))
     admin.mount_to(app)
-    admin.app.state.clock = console.clock

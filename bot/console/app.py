@@ -98,7 +98,7 @@ class Console:
         self.desk = StaffDesk(assistant.sessions, self.ctx, assistant.clock)
         self.lecture_ctx = LectureContext.of(assistant)
         self.knowledge = assistant.knowledge
-        self.access = access or Access()
+        self.access = access or Access(self.ctx.permissions)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["station_name"] = self.ctx.station_name
 

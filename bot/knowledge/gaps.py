@@ -8,16 +8,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.core.masking import mask_text
 from bot.db.models import QuestionCount, UnansweredQuestion
 
 TEXT_LIMIT = 300
 
 
 def _masked(text: str) -> str:
-    # Interim: the trust issue's one masking module replaces this when it lands.
-    from bot.handoff.summary import mask_phones
-
-    return mask_phones(" ".join(text.split()))[:TEXT_LIMIT]
+    return mask_text(" ".join(text.split()))[:TEXT_LIMIT]
 
 
 def record(session: Session, month: str, town: str, topic: str, text: str, now: datetime) -> None:

@@ -412,7 +412,7 @@ def create_app(settings: Settings, assistant: Assistant, telegram=None) -> Starl
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     routes.append(Mount("/staff", app=create_console(settings, assistant)))  # the staff console (bot/console)
-    if telegram is not None:
+    if telegram is not None and settings.webhook.url:  # polling needs no route, and so offers none to forge
         routes.append(Route(f"/{settings.webhook.path.strip('/')}", telegram_webhook.route(telegram, settings),
                             methods=["POST"]))
     middleware = [
