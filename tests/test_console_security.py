@@ -193,3 +193,10 @@ def test_a_link_used_from_several_browsers_at_once_opens_one_session(client, ass
         from bot.db.models import ConsoleSession
 
         assert len(opened) == 1 and len(list(session.scalars(select(ConsoleSession)))) == 1
+
+
+def test_asking_for_links_again_and_again_sends_one_a_minute(client, assistant):
+    for _ in range(3):
+        ask_link(client, "509")
+    links = [n for n in outbox_for(assistant, "509") if "/staff/signin/" in n.text]
+    assert len(links) == 1

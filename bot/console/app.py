@@ -46,11 +46,13 @@ from bot.legal_aid.tracking import Status
 from bot.reports.periods import BEIJING, KINDS, Period, PeriodError
 from bot.reports.render import FORMATS
 from bot.reports.service import report_bytes
+from bot.web.limits import RateLimiter
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE, LANG_COOKIE, FLASH_COOKIE, PRE_CSRF_COOKIE = "staff_session", "staff_lang", "staff_flash", "staff_pre"
 PATH = "/staff"
+LINKS_PER_IP_PER_MINUTE = 10
 ADMIN_PATHS = ("/staff/admin", "/admin")  # as mounted, and as the console app sees it alone
 VERB_ACTIONS = {"claim": CLAIM, "reply": REPLY, "note": NOTE, "transfer": TRANSFER, "close": CLOSE}
 # Only the console's own files: no inline script or style, no framing by others, forms to this origin alone.
@@ -101,6 +103,9 @@ class Console:
         self.access = access or Access(self.ctx.permissions)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["station_name"] = self.ctx.station_name
+        # Asking for links: a few a minute from one address, one a minute for one account (no flood of messages).
+        self.links_per_ip = RateLimiter(LINKS_PER_IP_PER_MINUTE)
+        self.links_per_account = RateLimiter(1)
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -207,6 +212,9 @@ class Console:
         if not self._pre_csrf_ok(request, fields):
             return self.page(request, "error.html.j2", None, status=403, message_key="console_csrf")
         external_id = fields.get("account", "").strip().lstrip("@")[:64]
+        ip = request.client.host if request.client else "unknown"
+        if not (self.links_per_ip.allow(ip) and self.links_per_account.allow(external_id)):
+            return self._with_pre_csrf(request, "signin.html.j2", sent=False, too_fast=True)
 
         def send(session: Session) -> None:
             member = signin.find_member(session, "telegram", external_id) if external_id.isdigit() else None
