@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations")
-    db_commands.add_parser("purge", help="delete conversations past their retention period")
+    purge = db_commands.add_parser("purge", help="enforce privacy/retention.yml: delete personal data past its period")
+    purge.add_argument("--dry-run", action="store_true", help="print the counts per class and change nothing")
     kb = commands.add_parser("kb", help="the knowledge base")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
     kb_commands.add_parser("check", help="fail on unresolved citations, missing translations, duplicates, stale entries")
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     train = nlu_commands.add_parser("train", help="train the Rasa model from nlu/ and the knowledge base")
     train.add_argument("--epochs", type=int, help="override DIET's epochs (for quick checks)")
     train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
+    ask = commands.add_parser("ask", help="questions on stdin, one per line; one JSON line each: what a resident gets")
+    ask.add_argument("--lang", choices=["zh", "en"], default="zh", help="the resident's language setting")
+    ask.add_argument("--backend", choices=["rasa", "embedded"], help="default: Rasa, falling back to embedded")
     add_lectures_parser(commands)
     add_handoff_parsers(commands)
     add_aid_parsers(commands)
@@ -85,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.nlu.commands import run_nlu_command
 
         return run_nlu_command(args, settings)
+    if command == "ask":
+        from bot.core.ask_command import run_ask
+
+        return run_ask(args, settings)
     if command == "lectures":
         from bot.lectures.commands import run_lectures_command
 
@@ -112,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(settings.database_url)
             print("database is up to date")
         else:
-            messages, updates = build_assistant(settings).purge_expired()
-            print(f"deleted {messages} expired messages and {updates} old update records")
+            from bot.privacy.commands import print_purge
+
+            print_purge(build_assistant(settings), dry_run=args.dry_run)
         return 0
     if command == "serve":
         from bot.web.server import serve as serve_web

@@ -66,7 +66,7 @@ def test_a_session_expires_after_an_idle_hour(client, assistant, clock):
 def test_the_queue_lists_urgent_first_with_the_whistle_countdown(client, assistant, clock):
     resident_at_luyuan(assistant, "1001").command("human")
     clock.advance(minutes=1)
-    resident_at_luyuan(assistant, "1002").say("有人威胁我")
+    resident_at_luyuan(assistant, "1002").say("有人拿着刀正在威胁我")
     sign_in(client, assistant, "509")
     listed = client.get("/staff/api/inbox").json()
     assert [row["id"] for row in listed["queue"]] == [2, 1]

@@ -5,28 +5,29 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import consult, screens
+from bot.core import consult, flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
-from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.messages import Inbound, InboundKind, Outbound, Outcome, Reply
 from bot.core.stations import Station, StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
 from bot.handoff import tickets as handoff
 from bot.handoff.notices import RATE_VERB
-from bot.knowledge import gaps
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.retrieval import Retriever
 from bot.legal_aid import form as aid_form
 from bot.lectures import actions as lecture_actions
 from bot.lectures import request_form as lecture_request_form
 from bot.nlu.service import NluService
+from bot.privacy import screens as privacy
+from bot.privacy.retention import RetentionPolicy, purge
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class Assistant:
             **lecture_actions.VERBS,
             RATE_VERB: handoff.rate,
             aid_form.VERB: aid_form.press,
+            privacy.VERB: privacy.press,
         }
         # Screens that read typed answers (forms): the handler returns None when no form is in progress.
         self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
@@ -105,7 +107,12 @@ class Assistant:
         return self._retriever.get()
 
     def handle(self, inbound: Inbound) -> Reply:
-        """Handle one inbound exactly once and return what to show."""
+        """Handle one inbound exactly once and return what to show.
+
+        Slow work comes first and outside the transaction: a short read decides whether typed text will be a
+        question, NLU and retrieval classify it, and only then the user's row is locked for the short write.
+        """
+        understood = self._understand_outside(inbound)
         with self.sessions() as session, session.begin():
             repos = Repositories(session)
             now = self.clock()
@@ -116,14 +123,44 @@ class Assistant:
                 return self._outside_private_chat(inbound)
             language = "en" if (inbound.language_hint or "").lower().startswith("en") else "zh"
             user = repos.users.find_or_create(inbound.channel, inbound.user_id, inbound.chat_id, language)
-            turn = Turn(self, repos, user, now)
+            turn = Turn(self, repos, user, now, understood=understood)
             reply = self._dispatch(turn, inbound)
             self._record(turn, inbound, reply)
             return reply
 
+    def _understand_outside(self, inbound: Inbound) -> consult.Understanding | None:
+        """NLU and retrieval for typed text that will reach consultation, with no transaction open while they run."""
+        text = inbound.text
+        if inbound.kind is not InboundKind.TEXT or not inbound.private_chat or not any(ch.isalpha() for ch in text):
+            return None
+        if len(text) > self.settings.max_text_length or _normalise_label(text) in self._labels:
+            return None
+        with self.sessions() as session:  # read what is needed, then release before classifying
+            repos = Repositories(session)
+            user = repos.users.find(inbound.channel, inbound.user_id)
+            if user is not None and user.conversation is not None:
+                turn = Turn(self, repos, user, self.clock())
+                if flood.over(turn) or self._form_in_progress(turn) \
+                        or repos.handoff.tickets.active_for(user.id) is not None:
+                    return None
+        return consult.Understanding.of(self, text)
+
+    def _form_in_progress(self, turn: Turn) -> str | None:
+        """The form node whose answers the resident is typing, if any."""
+        screen = turn.conversation.screen
+        if screen == aid_form.NODE and aid_form.current_draft(turn) is not None:
+            return screen
+        if screen == lecture_request_form.NODE and turn.conversation.data.get(lecture_request_form.DRAFT):
+            return screen
+        return None
+
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
+        if flood.count(turn):
+            log.info("flood limit reached by user %s", turn.user.id)
+            return flood.answer(turn)
         # While staff have the conversation the bot is silent and relays; a ticket's rating comment is taken here too.
-        handed_over = handoff.intercept(turn, inbound)
+        # A form in progress keeps its typed answers and its /cancel, even while a ticket is open.
+        handed_over = handoff.intercept(turn, inbound, form_in_progress=self._form_in_progress(turn) is not None)
         if handed_over is not None:
             return handed_over
         kind = inbound.kind
@@ -163,7 +200,7 @@ class Assistant:
             return self._hint(turn, "too_long", limit=self.settings.max_text_length)
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
-            return Reply([screens.show_node(turn, node_id)])
+            return Reply([screens.show_node(turn, node_id)], outcome=Outcome("handoff" if node_id == "human" else "menu"))
         form = self._forms.get(turn.conversation.screen)
         answered = form(turn, text) if form else None
         if answered is not None:
@@ -171,8 +208,17 @@ class Assistant:
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
         if handoff.context(turn).is_urgent(text):
-            return Reply([handoff.open_ticket(turn, "urgent", text)])
+            return self._urgent(turn, text)
         return consult.ask(turn, text)
+
+    def _urgent(self, turn: Turn, text: str) -> Reply:
+        """An emergency gets the emergency numbers and an urgent ticket, and still the answer to its question."""
+        ticket = handoff.open_ticket(turn, "urgent", text)
+        answer = consult.ask(turn, text)
+        found = answer.outcome or Outcome("miss")
+        if found.kind in ("handoff", "miss"):  # no answer, only the way to staff: the ticket says it all
+            return Reply([ticket], outcome=Outcome("urgent", topic=found.topic, topics=found.topics))
+        return Reply([ticket] + answer.messages, outcome=Outcome("urgent", found.entries, found.topic, found.topics))
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:
         """A short explanation, with the buttons of the screen the user is still on."""
@@ -253,14 +299,15 @@ class Assistant:
         user = turn.user
         if choice == "yes":
             user.consent, user.consent_at = "granted", turn.now
-            note = "consent_granted"
+            note = turn.t("consent_granted")
         elif choice in ("no", "withdraw"):
-            note = "consent_withdrawn" if user.consent == "granted" else "consent_declined"
+            # Withdrawing deletes what consent allowed, and says what went; declining had nothing to delete.
+            note = privacy.withdraw(turn) if user.consent == "granted" else turn.t("consent_declined")
             user.consent, user.consent_at, user.station_id = "declined", None, None
         else:
             return None
         home = screens.show_node(turn, self.content.menu.root)
-        home.text = f"{turn.t(note)}\n\n{home.text}"
+        home.text = f"{note.strip()}\n\n{home.text}"
         return home
 
     def _outside_private_chat(self, inbound: Inbound) -> Reply:
@@ -272,6 +319,8 @@ class Assistant:
 
     def _record(self, turn: Turn, inbound: Inbound, reply: Reply) -> None:
         """Keep the conversation; without consent, keep only what kind of message it was."""
+        if turn.forgotten:
+            return
         keep_text = turn.consented
         incoming = inbound.text or inbound.command or inbound.button_data
         row = dict(user_id=turn.user.id, created_at=turn.now)
@@ -295,14 +344,17 @@ class Assistant:
         self.sessions.kw["bind"].dispose()
         self.nlu.close()
 
-    def purge_expired(self) -> tuple[int, int]:
-        """Delete conversations past their retention period and old dedupe records."""
-        now = self.clock()
-        with self.sessions() as session, session.begin():
-            repos = Repositories(session)
-            retention = timedelta(days=self.settings.privacy.conversation_retention_days)
-            messages = repos.messages.delete_before(now - retention)
-            updates = repos.updates.forget_before(now - timedelta(days=2))
-            repos.aid.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
-            gaps.purge(session, now - retention)
-        return messages, updates
+    @property
+    def retention(self) -> RetentionPolicy:
+        return RetentionPolicy.load(self.settings.privacy.retention_file)
+
+    def purge_expired(self, dry_run: bool = False) -> dict[str, int]:
+        """Enforce the retention table across every table; the count per class. A dry run changes nothing."""
+        with self.sessions() as session:
+            session.begin()
+            counts = purge(session, self.retention, self.clock())
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        return counts

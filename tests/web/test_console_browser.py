@@ -115,7 +115,7 @@ def test_a_supervisor_signs_in_by_the_bots_link_answers_a_ticket_and_reads_last_
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#queue tr[data-id='2']"))
     countdown = read(driver, "document.querySelector(\"#queue tr[data-id='2'] .countdown\").textContent")
     assert ":" in countdown and "赵所长" in text_of(driver)
-    resident_at_luyuan(assistant, "1003").say("有人威胁我")  # urgent words: it opens a ticket at once
+    resident_at_luyuan(assistant, "1003").say("有人拿着刀正在威胁我")  # urgent words: it opens a ticket at once
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#queue tr[data-id='3'].urgent"), timeout=20)
     # Read and click in one script each: the page redraws its lists every few seconds.
     assert read(driver, "[...document.querySelectorAll('#queue tbody tr')].map(row => row.dataset.id)") == \

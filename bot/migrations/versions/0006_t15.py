@@ -1,7 +1,7 @@
 """staff console: one-time sign-in links, signed-in sessions, the questions the bot could not answer
 
 Revision ID: 0006_t15
-Revises: 0008
+Revises: 0009
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_t15'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
