@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.console.plugin import SERVICE as console
 from bot.consultation.plugin import SERVICE as consultation
 from bot.core.assistant import Assistant, Clock, utcnow
 from bot.core.background import Preloaded
@@ -40,8 +41,10 @@ from bot.stations.plugin import SERVICE as stations
 # - legal aid, lectures, the health check: their 我的记录 sections in this order;
 # - stations: a location shared on no screen that asks for one shows the nearest station;
 # - consultation last of those that take text: a free text nobody else took is a question;
-# - rights (/mydata, /forget, what withdrawing consent deletes) and reports (a command-line group) take no text.
-SERVICES: list[Service] = [handoff, legal_aid, lectures, health_check, stations, consultation, rights, reports]
+# - rights (/mydata, /forget, what withdrawing consent deletes), reports and the console (its /console screen
+#   and command-line group) take no text.
+SERVICES: list[Service] = [handoff, legal_aid, lectures, health_check, stations, consultation, rights, reports,
+                           console]
 
 __all__ = ["SERVICES", "build_assistant", "build_nlu", "build_forms", "command_groups", "cited_laws", "all_cited_laws"]
 

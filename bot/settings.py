@@ -183,6 +183,16 @@ class NotificationsConfig(BaseModel):
     keep_sent_days: int = 30
 
 
+class ConsoleConfig(BaseModel):
+    """The staff console (/staff): sign-in links sent by the bot, and how long a signed-in session lasts."""
+
+    link_minutes: int = Field(10, ge=1, le=60)  # a sign-in link works once, within this time
+    session_hours: float = Field(8, gt=0, le=24)  # a working day at most, however active
+    idle_minutes: int = Field(60, ge=5)  # signed out after this long without a request
+    secure_cookie: bool = False  # True behind HTTPS: the cookie is then never sent over plain HTTP
+    base_url: str = "http://127.0.0.1:8080"  # the service's public address, as staff open it (https behind a proxy)
+
+
 class EscalationStep(BaseModel):
     """One rung of the whistle's ladder: who is told, and how many minutes after the previous rung."""
 
@@ -257,6 +267,7 @@ class Settings(BaseSettings):
     lectures: LecturesConfig = LecturesConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     handoff: HandoffConfig = HandoffConfig()
+    console: ConsoleConfig = ConsoleConfig()
     legal_aid: LegalAidConfig = LegalAidConfig()
     menus_dir: Path = Path("menus")
     knowledge_dir: Path = Path("knowledge")

@@ -486,3 +486,47 @@ class AccountLink(Base):
     web_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     linked_at: Mapped[datetime] = mapped_column()
+
+
+class ConsoleLink(Base):
+    """A one-time sign-in link to the staff console, sent by the bot; only the token's hash is kept."""
+
+    __tablename__ = "console_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class ConsoleSession(Base):
+    """A signed-in console session: the cookie carries the token, the row its hash, its CSRF token and its end."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column()
+    seen_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+    staff: Mapped[StaffMember] = relationship()
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, kept (masked, without who asked) so staff can fill the knowledge base's
+    gaps; only from residents who agreed to keep their messages, and purged with conversations."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    town: Mapped[str] = mapped_column(String(24))
+    topic: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(String(300))
+    asked_at: Mapped[datetime] = mapped_column(index=True)

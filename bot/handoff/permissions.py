@@ -22,7 +22,10 @@ SCOPES = (OWN, ALL)
 CLAIM, REPLY, CLOSE, NOTE, TRANSFER = "claim", "reply", "close", "note", "transfer"
 VIEW_QUEUE, ACT_FOR_OTHERS = "view_queue", "act_for_others"
 VIEW_PERSONAL_DATA, DECIDE_LEGAL_AID = "view_personal_data", "decide_legal_aid"
-ACTIONS = (CLAIM, REPLY, CLOSE, NOTE, TRANSFER, VIEW_QUEUE, ACT_FOR_OTHERS, VIEW_PERSONAL_DATA, DECIDE_LEGAL_AID)
+# The staff console's own (bot/console): read the assessment reports, run lectures, edit content and staff tables.
+VIEW_REPORTS, MANAGE_LECTURES, MANAGE_CONTENT = "view_reports", "manage_lectures", "manage_content"
+ACTIONS = (CLAIM, REPLY, CLOSE, NOTE, TRANSFER, VIEW_QUEUE, ACT_FOR_OTHERS, VIEW_PERSONAL_DATA, DECIDE_LEGAL_AID,
+           VIEW_REPORTS, MANAGE_LECTURES, MANAGE_CONTENT)
 
 
 class PermissionTableError(ValueError):

@@ -17,6 +17,8 @@ from bot.db.models import (
     FormDraft,
     FormFile,
     FormSubmission,
+    ConsoleLink,
+    ConsoleSession,
     Lecture,
     LectureBooking,
     LectureRequest,
@@ -26,6 +28,7 @@ from bot.db.models import (
     ProcessedUpdate,
     Ticket,
     TicketEvent,
+    UnansweredQuestion,
 )
 
 FINISHED_TICKETS = ("closed", "cancelled")
@@ -161,6 +164,16 @@ def _link_codes(session: Session, cutoff: datetime) -> int:
     return _rows(session, delete(LinkCode).where(LinkCode.created_at < cutoff))
 
 
+def _unanswered_questions(session: Session, cutoff: datetime) -> int:
+    return _rows(session, delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < cutoff))
+
+
+def _console_sign_ins(session: Session, cutoff: datetime) -> int:
+    """Staff console links and sessions, counted from when they were made (a session lasts a day at most)."""
+    links = _rows(session, delete(ConsoleLink).where(ConsoleLink.created_at < cutoff))
+    return links + _rows(session, delete(ConsoleSession).where(ConsoleSession.created_at < cutoff))
+
+
 def _aid_applications(session: Session, cutoff: datetime | None) -> int:
     """Never deleted here: the count of applications kept under the archive rule."""
     return int(session.scalar(select(func.count()).select_from(AidApplication)) or 0)
@@ -180,6 +193,8 @@ PURGES: dict[str, Callable[[Session, datetime | None], int]] = {
     "form_submissions": _form_submissions,
     "link_codes": _link_codes,
     "dedupe_rows": _dedupe_rows,
+    "unanswered_questions": _unanswered_questions,
+    "console_sign_ins": _console_sign_ins,
     "aid_applications": _aid_applications,
 }
 

@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.console.app import create_console
 from bot.core.assistant import Assistant
 from bot.core import linking
 from bot.core.linking import Identity
@@ -92,8 +93,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                headers = list(message.get("headers", []))
+                # A mounted app (the staff console) may have set its own policy: it is kept, not doubled.
+                names = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [(name, value) for name, value in SECURITY_HEADERS if name not in names]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -407,6 +410,8 @@ def create_app(settings: Settings, assistant: Assistant, telegram=None) -> Starl
         Route("/metrics", web.metrics),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+    routes.append(Mount("/staff", app=create_console(settings, assistant, limiter=RateLimiter,
+                                                     secret=secret_key(settings))))  # the staff console (bot/console)
     if telegram is not None and settings.webhook.url:  # polling needs no route, and so offers none to forge
         routes.append(Route(f"/{settings.webhook.path.strip('/')}", telegram_webhook.route(telegram, settings),
                             methods=["POST"]))

@@ -40,7 +40,9 @@ NOT_PERSONAL = {"lectures", "question_counts", "aid_counters", "staff_members", 
 COVERED = {"messages": "messages", "tickets": "ticket_summaries", "ticket_events": "ticket_notes",
            "notifications": "relays", "lecture_requests": "lecture_request_phones", "form_drafts": "drafts",
            "form_files": "evidence_files", "aid_evidence": "aid_applications", "form_submissions": "form_submissions", "processed_updates": "dedupe_rows", "lecture_bookings": "lecture_bookings",
-           "aid_applications": "aid_applications", "link_codes": "link_codes"}
+           "aid_applications": "aid_applications", "link_codes": "link_codes",
+           "unanswered_questions": "unanswered_questions", "console_links": "console_sign_ins",
+           "console_sessions": "console_sign_ins"}
 
 
 def test_every_table_with_personal_data_has_a_line_in_the_retention_table(assistant):
