@@ -12,7 +12,6 @@ from bot.core.content import MenuNode
 from bot.core.messages import Button, Outbound, Outcome, Reply
 from bot.core.turn import Turn
 from bot.knowledge import gaps
-from bot.knowledge import gaps
 from bot.knowledge.entries import Entry
 from bot.knowledge.problems import separate_problems
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE, PLAUSIBLE_ENGLISH, Match
@@ -127,8 +126,6 @@ def ask(turn: Turn, text: str) -> Reply:
     if meaning.intent == "consult" and meaning.topics and meaning.topics[0][1] >= TOPIC_SURE:
         offered = questions_on_topic(turn, understood, topic)
         return shown("suggest", did_you_mean(turn, offered), offered)
-    if turn.consented:  # the knowledge base's gaps, for staff: masked, without who asked
-        gaps.record(turn.repos.session, month_of(turn), town_of(turn), topic, text, turn.now)
     if turn.consented:  # the knowledge base's gaps, for staff: masked, without who asked
         gaps.record(turn.repos.session, month_of(turn), town_of(turn), topic, text, turn.now)
     outbound, handed_over = nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")
