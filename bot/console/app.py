@@ -144,6 +144,16 @@ class Console:
         row = signin.current(session, token, self.config, self.clock())
         return (row.staff, row.csrf) if row is not None else None
 
+    async def posted_form(self, request: Request) -> Response | tuple[StaffMember, dict[str, str]]:
+        """The signed-in member and the form they posted, or the answer instead: sign-in, or a refused CSRF token."""
+        member, _ = await self.member(request, lambda session, member: None)
+        if member is None:
+            return self.to_signin()
+        fields = await self.form(request)
+        if not self.csrf_ok(request, fields):
+            return self.refused(request, member)
+        return member, fields
+
     async def member(self, request: Request, work: Callable[[Session, StaffMember], Any]) -> Any:
         """Run `work` in one transaction for the signed-in member; None when nobody is signed in."""
         token = request.cookies.get(SESSION_COOKIE, "")
@@ -243,12 +253,10 @@ class Console:
         return response
 
     async def signout(self, request: Request) -> Response:
-        member, _ = await self.member(request, lambda session, member: None)
-        if member is None:
-            return self.to_signin()
-        fields = await self.form(request)
-        if not self.csrf_ok(request, fields):
-            return self.refused(request, member)
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, fields = posted
         token = request.cookies.get(SESSION_COOKIE, "")
         await run_in_threadpool(self.transaction, lambda session: signin.sign_out(session, token, self.clock()))
         response = self.back(f"{PATH}/signin", self.t(self.lang(request))("console_signed_out"))
@@ -360,12 +368,10 @@ class Console:
 
     async def aid_status(self, request: Request) -> Response:
         application_id = request.path_params["application_id"]
-        member, _ = await self.member(request, lambda session, member: None)
-        if member is None:
-            return self.to_signin()
-        fields = await self.form(request)
-        if not self.csrf_ok(request, fields):
-            return self.refused(request, member)
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, fields = posted
         target, reason = fields.get("status", ""), fields.get("reason", "").strip()
 
         def change(session: Session) -> tuple[bool, str] | None:
@@ -397,12 +403,10 @@ class Console:
         return self.page(request, "lectures.html.j2", member, everything=everything, **found)
 
     async def lecture_create(self, request: Request) -> Response:
-        member, _ = await self.member(request, lambda session, member: None)
-        if member is None:
-            return self.to_signin()
-        fields = await self.form(request)
-        if not self.csrf_ok(request, fields):
-            return self.refused(request, member)
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, fields = posted
         lecture_id, problem = await run_in_threadpool(self.transaction, lambda session: lecture_pages.create(
             session, self.lecture_ctx, self.access, session.get(StaffMember, member.id), fields, self.clock()))
         if lecture_id is None and not problem:
@@ -424,12 +428,10 @@ class Console:
 
     async def lecture_cancel(self, request: Request) -> Response:
         lecture_id = request.path_params["lecture_id"]
-        member, _ = await self.member(request, lambda session, member: None)
-        if member is None:
-            return self.to_signin()
-        fields = await self.form(request)
-        if not self.csrf_ok(request, fields):
-            return self.refused(request, member)
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, fields = posted
         told = await run_in_threadpool(self.transaction, lambda session: lecture_pages.cancel(
             session, self.lecture_ctx, self.access, session.get(StaffMember, member.id), lecture_id, self.clock()))
         if told is None:
@@ -439,12 +441,10 @@ class Console:
 
     async def lecture_request(self, request: Request) -> Response:
         reference = request.path_params["reference"]
-        member, _ = await self.member(request, lambda session, member: None)
-        if member is None:
-            return self.to_signin()
-        fields = await self.form(request)
-        if not self.csrf_ok(request, fields):
-            return self.refused(request, member)
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, fields = posted
         lecture_id = int(fields["lecture_id"]) if fields.get("lecture_id", "").isdigit() else 0
         done = await run_in_threadpool(self.transaction, lambda session: lecture_pages.schedule_request(
             session, self.lecture_ctx, self.access, session.get(StaffMember, member.id), reference, lecture_id,
