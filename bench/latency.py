@@ -9,11 +9,11 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 
+from bench.scratch import scratch_postgres
 from bot.core.messages import Inbound, InboundKind
 from bot.db.migrate import upgrade
 from bot.services import build_assistant
@@ -69,20 +69,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         report("sqlite", measure(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", args.updates))
-    name = f"legalbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - PostgreSQL is optional for this benchmark
-        print(f"postgresql skipped: {error.__class__.__name__}")
-        return
-    try:
-        report("postgresql", measure(args.postgres.rsplit("/", 1)[0] + f"/{name}", args.updates))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres(args.postgres))
+        except Exception as error:  # noqa: BLE001 - PostgreSQL is optional for this benchmark
+            print(f"postgresql skipped: {error.__class__.__name__}")
+            return
+        report("postgresql", measure(url, args.updates))
 
 
 if __name__ == "__main__":

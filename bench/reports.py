@@ -12,13 +12,12 @@ import argparse
 import tempfile
 import time
 import tracemalloc
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 
 from bench.activity import Activity, generate
+from bench.scratch import scratch_postgres
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.knowledge.entries import load_entries
@@ -64,16 +63,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         measure(f"sqlite:///{folder}/reports.sqlite3", "sqlite", formats)
     if args.postgres:
-        name = f"legalbot_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure(args.postgres.rsplit("/", 1)[0] + f"/{name}", "postgresql", formats)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with scratch_postgres(args.postgres) as url:
+            measure(url, "postgresql", formats)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 
 from bench.latency import percentile
+from bench.scratch import scratch_postgres
 from bot.core.messages import Inbound, InboundKind
 from bot.db.migrate import upgrade
 from bot.services import build_assistant
@@ -140,18 +140,9 @@ def fresh_database(postgres: str | None):
             upgrade(url)
             yield url
         return
-    name = f"legalbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = postgres.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_postgres(postgres) as url:
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def report(name: str, rate: float, samples: list[float]) -> None:
