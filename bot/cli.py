@@ -10,6 +10,7 @@ import sys
 from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
+from bot.mediation.commands import add_parsers as add_mediation_parsers  # mediation (t14)
 from bot.reports.commands import add_parser as add_report_parser
 from bot.settings import get_settings
 
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     add_handoff_parsers(commands)
     add_aid_parsers(commands)
     add_report_parser(commands)
+    add_mediation_parsers(commands)  # mediation (t14)
     args = parser.parse_args(argv)
 
     command = args.command
@@ -88,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.legal_aid.commands import run as run_aid_command
 
         return run_aid_command(args, settings)
+    if command == "mediation":  # mediation (t14)
+        from bot.mediation.commands import run as run_mediation_command
+
+        return run_mediation_command(args, settings)
     if command == "report":
         from bot.reports.commands import run as run_report_command
 
@@ -107,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.terminal import run_terminal
 
         start_lectures(assistant)
-        run_terminal(assistant)
+        run_terminal(assistant, user_id=args.user)
         return 0
     from bot.telegram_channel.app import run as run_telegram
 

@@ -25,6 +25,8 @@ from bot.knowledge.retrieval import Retriever
 from bot.legal_aid import form as aid_form
 from bot.lectures import actions as lecture_actions
 from bot.lectures import request_form as lecture_request_form
+from bot.mediation import intake as mediation_intake  # mediation (t14)
+from bot.mediation import parties as mediation_parties  # mediation (t14)
 from bot.nlu.service import NluService
 from bot.settings import Settings
 
@@ -78,16 +80,20 @@ class Assistant:
             **lecture_actions.VERBS,
             RATE_VERB: handoff.rate,
             aid_form.VERB: aid_form.press,
+            mediation_intake.VERB: mediation_intake.press,  # mediation (t14)
+            mediation_parties.VERB: mediation_parties.press,  # mediation (t14)
         }
         # Screens that read typed answers (forms): the handler returns None when no form is in progress.
         self._forms: dict[str, Callable[[Turn, str], Reply | None]] = {
             lecture_request_form.NODE: lecture_request_form.take_text,
             aid_form.NODE: aid_form.take_text,
+            mediation_intake.NODE: mediation_intake.take_text,  # mediation (t14)
             "stations": screens.take_station_name,
         }
         # Screens that ask for a station take a shared location as their answer; elsewhere it shows the nearest.
         self._locations: dict[str, Callable[[Turn, Station, float], Reply | None]] = {
             aid_form.NODE: aid_form.take_location,
+            mediation_intake.NODE: mediation_intake.take_location,  # mediation (t14)
         }
         self._labels = {
             _normalise_label(label): node.id
@@ -130,6 +136,10 @@ class Assistant:
             node = self.content.menu.by_command.get(inbound.command)
             if node is None:
                 return self._hint(turn, "unknown_command")
+            # mediation (t14): /start m_<token> opens an invitation to mediate
+            invited = mediation_parties.open_invitation(turn, inbound.payload) if node.command == "start" else None
+            if invited is not None:
+                return invited
             return Reply([screens.show_node(turn, node.id)])
         if kind is InboundKind.BUTTON:
             return self._press(turn, inbound.button_data)

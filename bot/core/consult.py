@@ -11,6 +11,7 @@ from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
 from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
 from bot.lectures.catalogue import suggestion_rows as lecture_suggestions
+from bot.mediation.offer import offer_rows as mediation_offer  # mediation (t14)
 
 NODE = "consult"
 QUESTIONS_PER_PAGE = 8
@@ -165,6 +166,7 @@ def answer_screen(turn: Turn, node: MenuNode, entry: Entry, note: str = "") -> O
     for related in turn.assistant.retriever.related(entry, limit=2):
         rows.append([Button(label(turn.t("related_prefix") + related.question[turn.lang]), f"kb:{related.key}")])
     rows += lecture_suggestions(turn, entry.topic)
+    rows += mediation_offer(turn, entry.topic)  # mediation (t14)
     rows.append([Button(turn.t("ask_staff"), go("human"))])
     text = answer_text(turn, entry)
     if note:

@@ -13,6 +13,8 @@ from bot.handoff import tickets as handoff_tickets
 from bot.legal_aid import form as aid_form
 from bot.lectures import catalogue as lectures
 from bot.lectures import request_form as lecture_request_form
+from bot.mediation import intake as mediation_intake  # mediation (t14)
+from bot.mediation import parties as mediation_parties  # mediation (t14)
 
 Screen = Callable[[Turn, MenuNode, str], Outbound]
 
@@ -183,15 +185,16 @@ def take_station_name(turn: Turn, text: str) -> Reply | None:
 def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     lecture_text, lecture_rows = lectures.records_section(turn)
     aid_text = aid_form.records_section(turn)
-    if not lecture_text and not aid_text:
+    mediation_text, mediation_rows = mediation_parties.records_section(turn)  # mediation (t14)
+    if not lecture_text and not aid_text and not mediation_text:
         return turn.screen(node, turn.t("my_records_empty"))
-    text = "\n\n".join(part for part in (aid_text, lecture_text) if part)
-    return turn.screen(node, text, rows=lecture_rows)
+    text = "\n\n".join(part for part in (aid_text, mediation_text, lecture_text) if part)
+    return turn.screen(node, text, rows=mediation_rows + lecture_rows)
 
 
 def cancel(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     """Drop whatever flow is in progress and go home."""
-    turn.conversation.data = {}
+    turn.conversation.data = {}  # a mediation application in progress (data["md"]) goes with it
     draft = aid_form.current_draft(turn)
     if draft is not None:  # an application in progress is abandoned, its evidence with it
         turn.repos.aid.drop_draft(draft)
@@ -223,4 +226,5 @@ SCREENS: dict[str, Screen] = {
     "cancel": cancel,
     "handoff": handoff_tickets.handoff_screen,
     "aid": aid_form.aid_screen,
+    mediation_intake.NODE: mediation_intake.intake_screen,  # mediation (t14)
 }

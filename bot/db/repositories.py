@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from bot.db.models import Conversation, MessageRecord, ProcessedUpdate, QuestionCount, User
 from bot.handoff.repository import HandoffRepositories
 from bot.legal_aid.repository import AidRepository
+from bot.mediation.repository import MediationRepository
 from bot.lectures.repository import LectureRepositories
 from bot.notifications.repository import NotificationRepository
 
@@ -146,3 +147,4 @@ class Repositories:
         self.notifications = NotificationRepository(session)
         self.handoff = HandoffRepositories(session)
         self.aid = AidRepository(session)
+        self.mediation = MediationRepository(session)

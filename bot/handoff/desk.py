@@ -17,6 +17,7 @@ from bot.handoff import notices, whistle
 from bot.handoff.context import HandoffContext
 from bot.handoff.repository import CLAIMED, CLOSED, OPEN
 from bot.legal_aid import staff_notices as aid_staff
+from bot.mediation import desk as mediation_desk  # mediation (t14)
 
 log = logging.getLogger(__name__)
 COMMANDS = ("queue", "mine", "close", "transfer", "note", "reply")
@@ -60,7 +61,8 @@ class StaffReply:
 
 def is_desk_button(data: str) -> bool:
     """Claim buttons and legal-aid application buttons are staff work, in a group or a private chat."""
-    return data.split(":", 1)[0] in (notices.CLAIM_VERB, *aid_staff.VERBS) and ":" in data
+    verbs = (notices.CLAIM_VERB, *aid_staff.VERBS, *mediation_desk.VERBS)  # mediation (t14)
+    return data.split(":", 1)[0] in verbs and ":" in data
 
 
 class StaffDesk:
@@ -124,6 +126,10 @@ class StaffDesk:
         action = Action.decode(inbound.button_data)
         if action is not None and action.verb in aid_staff.VERBS:
             notice = aid_staff.press(self.ctx, repos, staff, action, now)
+            if notice is not None:
+                return StaffReply(notice=notice)
+        if action is not None and action.verb in mediation_desk.VERBS:  # mediation (t14)
+            notice = mediation_desk.press(self.ctx, repos, staff, action, now)
             if notice is not None:
                 return StaffReply(notice=notice)
         ticket = None

@@ -27,6 +27,7 @@ from bot.handoff.desk import StaffDesk
 from bot.lectures import reminders as lecture_reminders
 from bot.lectures.context import LectureContext
 from bot.lectures.startup import start_up as start_lectures
+from bot.mediation import desk as mediation_desk  # mediation (t14)
 from bot.notifications.outbox import Outbox
 from bot.reports.delivery import deliver_monthly_reports
 from bot.settings import Settings
@@ -74,6 +75,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
                            name=FIRE_LECTURE_REMINDERS, data=courier)
         jobs.run_repeating(fire_whistles, interval=settings.handoff.whistle_check_seconds, first=1,
                            name=FIRE_WHISTLES, data=courier)
+        jobs.run_repeating(fire_mediation_timers, interval=mediation_desk.CHECK_SECONDS, first=1,  # mediation (t14)
+                           name=mediation_desk.FIRE_TIMERS, data=courier)
         jobs.run_repeating(courier.forget_sent, interval=FORGET_SENT_INTERVAL, first=3600,
                            name="forget_sent_notifications")
         jobs.run_repeating(send_monthly_reports, interval=REPORT_CHECK_INTERVAL, first=120,
@@ -148,6 +151,11 @@ async def fire_lecture_reminders(context: handlers.Context) -> None:
 async def fire_whistles(context: handlers.Context) -> None:
     """Whistle and escalate tickets nobody claimed within their window, then send the whistles."""
     await _fire_then_deliver(context, whistle.fire_due, HandoffContext)
+
+
+async def fire_mediation_timers(context: handlers.Context) -> None:
+    """Send due mediation reminders and follow-ups (mediation, t14)."""
+    await _fire_then_deliver(context, mediation_desk.fire_timers, mediation_desk.context_of)
 
 
 async def _fire_then_deliver(context: handlers.Context, fire_due, feature_context) -> None:
