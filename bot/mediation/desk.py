@@ -15,7 +15,6 @@ from bot.mediation import staff, timers
 from bot.mediation.context import MediationContext, service_data
 
 if TYPE_CHECKING:
-    from bot.core.assistant import Assistant
     from bot.handoff.context import HandoffContext
 
 VERBS = staff.VERBS
@@ -29,10 +28,6 @@ def press(handoff_ctx: HandoffContext, repos: Repositories, member: StaffMember,
     ctx = MediationContext(handoff_ctx.settings, handoff_ctx.texts, handoff_ctx.stations, service_data(),
                            handoff_ctx.home)
     return staff.press(ctx, repos, member, action, now)
-
-
-def context_of(assistant: Assistant) -> MediationContext:
-    return MediationContext.of(assistant)
 
 
 def fire_timers(sessions: sessionmaker[Session], ctx: MediationContext, clock: Callable[[], datetime]) -> int:

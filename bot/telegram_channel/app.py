@@ -155,7 +155,7 @@ async def fire_whistles(context: handlers.Context) -> None:
 
 async def fire_mediation_timers(context: handlers.Context) -> None:
     """Send due mediation reminders and follow-ups (mediation, t14)."""
-    await _fire_then_deliver(context, mediation_desk.fire_timers, mediation_desk.context_of)
+    await _fire_then_deliver(context, mediation_desk.fire_timers, mediation_desk.MediationContext)
 
 
 async def _fire_then_deliver(context: handlers.Context, fire_due, feature_context) -> None:
