@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("start", help="run on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat")
     run = commands.add_parser("run", help="run the Telegram bot")
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
+    serve = commands.add_parser("serve", help="the web chat, the Telegram webhook, /healthz and /metrics on one port")
+    serve.add_argument("--host", help="address to listen on (default: web.host in the config)")
+    serve.add_argument("--port", type=int, help="port (default: web.port in the config)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: web.workers in the config)")
     chat = commands.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument("--user", default="local", help="terminal user id (default: local)")
     db = commands.add_parser("db", help="database maintenance")
@@ -64,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, format=log_format, filename=log_file)
     else:
         # Tools print their results; only the running bot logs its routine work.
-        logging.basicConfig(level=logging.INFO if command == "run" else logging.WARNING, format=log_format)
+        logging.basicConfig(level=logging.INFO if command in ("run", "serve") else logging.WARNING, format=log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from bot.db.migrate import upgrade
     from bot.services import build_assistant
@@ -106,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             messages, updates = build_assistant(settings).purge_expired()
             print(f"deleted {messages} expired messages and {updates} old update records")
+        return 0
+    if command == "serve":
+        from bot.web.server import serve as serve_web
+
+        web = settings.web
+        serve_web(settings, args.host or web.host, args.port or web.port, args.workers or web.workers)
         return 0
     assistant = build_assistant(settings)
     if command == "chat":

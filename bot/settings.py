@@ -217,6 +217,20 @@ class LegalAidConfig(BaseModel):
     file_type_names: str = "JPG, PNG, PDF, Word"
 
 
+class WebConfig(BaseModel):
+    """The web channel (`legalbot serve`): address, workers, cookie, live delivery and rate limits."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = Field(1, ge=1)
+    secure_cookie: bool = False  # True behind HTTPS: the visitor cookie is then never sent over plain HTTP
+    cookie_days: int = Field(180, ge=1)
+    poll_seconds: float = Field(1, gt=0)  # how often a worker looks in the outbox for its connected visitors
+    per_visitor_per_minute: int = Field(60, ge=1)
+    per_ip_per_minute: int = Field(600, ge=1)
+    link_code_minutes: int = Field(10, ge=1)
+
+
 class Settings(BaseSettings):
     """Everything the bot is configured with."""
 
@@ -228,6 +242,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
+    web_secret_key: SecretStr | None = None  # signs the web visitor cookie; else a key kept in var/
+    web: WebConfig = WebConfig()
     webhook: WebhookConfig = WebhookConfig()
     rate_limit: RateLimitConfig = RateLimitConfig()
     privacy: PrivacyConfig = PrivacyConfig()
@@ -308,7 +324,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, **overrides
     """Build settings from a config file (LEGALBOT_CONFIG or config.yml), the environment and overrides."""
     path = Path(config_path or os.environ.get("LEGALBOT_CONFIG") or DEFAULT_CONFIG).resolve()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    for secret in ("telegram_bot_token", "telegram_webhook_secret"):
+    for secret in ("telegram_bot_token", "telegram_webhook_secret", "web_secret_key"):
         if secret in data:
             raise ValueError(f"{path}: {secret} must come from the environment, not the config file")
     data.setdefault("config_dir", path.parent)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the Rasa server in the background (set up and trained on first use; the bot's embedded
-# classifier answers until it is up), and the bot in the foreground: Telegram with a token, else the terminal.
+# classifier answers until it is up), and the web service in the foreground: it prints the web chat's
+# address, and with TELEGRAM_BOT_TOKEN it also runs the Telegram bot. `legalbot chat` is the terminal chat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -9,4 +10,4 @@ if [ "${LEGALBOT_RASA:-on}" != "off" ]; then
     rasa_group=$!
     trap 'kill -TERM -- "-$rasa_group" 2>/dev/null || true' EXIT
 fi
-.venv/bin/legalbot start
+.venv/bin/legalbot serve "$@"

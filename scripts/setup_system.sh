@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing.
-#   bash scripts/setup_system.sh runtime   # fonts that render Chinese in reports and documents
-#   bash scripts/setup_system.sh test      # the above, plus what the tests drive (PDF text and page rendering)
+#   bash scripts/setup_system.sh runtime   # fonts that render Chinese (and emoji) in reports and documents
+#   bash scripts/setup_system.sh test      # the above, plus what the tests drive: Debian's headless Chromium and
+#                                          # its driver (Playwright cannot download browsers here), and poppler
+#                                          # to read PDFs back
 set -euo pipefail
-want=(fonts-noto-cjk)
+want=(fonts-noto-cjk fonts-noto-color-emoji)
 if [ "${1:-runtime}" = "test" ]; then
-    want+=(poppler-utils)
+    want+=(chromium chromium-driver poppler-utils)
 fi
 missing=()
 for package in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-    echo "setup_system: missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
-    exit 1
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
 fi
 echo "setup_system: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
-apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

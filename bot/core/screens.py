@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot.core import consult
+from bot.core import consult, linking
 from bot.core.content import MenuNode, pick
 from bot.core.messages import Button, Outbound, Reply
 from bot.core.stations import Station, describe_hours
@@ -226,5 +226,6 @@ SCREENS: dict[str, Screen] = {
     "cancel": cancel,
     "handoff": handoff_tickets.handoff_screen,
     "aid": aid_form.aid_screen,
+    "link_code": linking.link_screen,
     mediation_intake.NODE: mediation_intake.intake_screen,  # mediation (t14)
 }

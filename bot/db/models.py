@@ -410,6 +410,27 @@ class ReportDelivery(Base):
     recipients: Mapped[int] = mapped_column(default=0)
 
 
+class LinkCode(Base):
+    """A one-time code a resident got on one channel (Telegram) to link their web visits to the same record."""
+
+    __tablename__ = "link_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256: a leaked table reveals no code
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class AccountLink(Base):
+    """A web visitor linked to a resident's record on another channel: from then on, the web acts as that resident."""
+
+    __tablename__ = "account_links"
+
+    web_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime] = mapped_column()
+
+
 # --- mediation (网络调解 + 司法确认): bot/mediation/ -------------------------------------------------------------
 
 

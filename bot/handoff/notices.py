@@ -9,7 +9,7 @@ from bot.core.messages import Button, Outbound
 from bot.db.models import Ticket
 from bot.db.repositories import Repositories
 from bot.handoff.context import HandoffContext
-from bot.handoff.repository import CLAIMED, URGENT
+from bot.handoff.repository import CLAIMED, URGENT, desk_channel
 from bot.handoff.summary import mask_phones, phone_for
 
 CLAIM_VERB = "tk"
@@ -54,7 +54,7 @@ def rating_buttons(ticket: Ticket) -> list[list[Button]]:
 
 
 def _channel(ticket: Ticket) -> str:
-    return ticket.user.channel
+    return desk_channel(ticket.user.channel)
 
 
 def post_new(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str | None = None) -> None:

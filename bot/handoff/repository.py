@@ -64,6 +64,15 @@ class StaffGroupRepository:
         return list(self.session.scalars(select(StaffGroup).order_by(StaffGroup.id)))
 
 
+# Staff work in Telegram: residents on a channel without a staff desk of its own (the web) are served from there.
+DESK_CHANNELS = {"web": "telegram"}
+
+
+def desk_channel(resident_channel: str) -> str:
+    """The channel whose staff groups and staff members serve a resident of this channel."""
+    return DESK_CHANNELS.get(resident_channel, resident_channel)
+
+
 def recipient(session: Session, channel: str, chat_id: str) -> User:
     """The user row notifications to a chat (a staff member's private chat, a group) are addressed to, unlocked."""
     user = session.scalar(select(User).where(User.channel == channel, User.external_id == chat_id))

@@ -6,12 +6,12 @@ import logging
 from math import ceil
 
 from bot.core.content import MenuNode
-from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.messages import Attachment, Inbound, InboundKind, Outbound, Reply
 from bot.core.turn import Turn
 from bot.db.models import Ticket
 from bot.handoff import notices, summary, whistle
 from bot.handoff.context import HandoffContext
-from bot.handoff.repository import CANCELLED, CLAIMED, CLOSED, NORMAL, OPEN, URGENT
+from bot.handoff.repository import CANCELLED, CLAIMED, CLOSED, NORMAL, OPEN, URGENT, desk_channel
 
 log = logging.getLogger(__name__)
 NODE = "human"
@@ -42,7 +42,7 @@ def open_ticket(turn: Turn, reason: str, text: str = "") -> Outbound:
         reason="urgent" if urgent else reason, summary=summary.build(turn, text, ctx.config.summary_messages),
         opened_at=turn.now, window_ends_at=turn.now,
     )
-    ticket.group = repos.handoff.groups.for_station(turn.user.channel, turn.user.station_id)
+    ticket.group = repos.handoff.groups.for_station(desk_channel(turn.user.channel), turn.user.station_id)
     ticket.user = turn.user
     repos.session.add(ticket)
     repos.session.flush()
@@ -119,6 +119,10 @@ def relay_from_resident(turn: Turn, ticket: Ticket, inbound: Inbound) -> None:
     elif inbound.message_id is not None:
         notices.to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent", id=ticket.id)), turn.now)
         notices.to_handler(repos, ticket, Outbound(""), turn.now, copy_from=(inbound.chat_id, inbound.message_id))
+    elif inbound.file is not None and inbound.file_content is not None:  # from the web: no message to copy
+        attachment = Attachment(inbound.file.name or "file", inbound.file_content, inbound.file.mime_type)
+        notices.to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent", id=ticket.id), attachment=attachment),
+                           turn.now)
     repos.handoff.tickets.log(ticket.id, "resident", "relayed", turn.now, detail=inbound.kind.value)
 
 

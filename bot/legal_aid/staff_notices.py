@@ -11,6 +11,7 @@ from bot.core.content import Texts
 from bot.core.messages import Attachment, Button, Outbound
 from bot.db.models import AidApplication, StaffMember
 from bot.db.repositories import Repositories
+from bot.handoff.repository import desk_channel
 from bot.legal_aid.context import book_for
 from bot.legal_aid.parsing import mask_phone
 from bot.legal_aid.tracking import Status, TransitionError, check_transition, next_statuses, reason_required
@@ -63,7 +64,7 @@ def staff_buttons(texts: Texts, application: AidApplication, lang: str = STAFF_L
 
 def post_new(ctx: HandoffContext, repos: Repositories, application: AidApplication, now: datetime) -> None:
     """Tell the station's staff group (else the district's, else the station's staff) of a new application."""
-    texts, channel = ctx.texts, application.user.channel
+    texts, channel = ctx.texts, desk_channel(application.user.channel)
     message = Outbound(texts.get("aid_staff_new", STAFF_LANG).strip() + "\n" + card(ctx, application),
                        staff_buttons(texts, application))
     group = repos.handoff.groups.for_station(channel, application.station_id)

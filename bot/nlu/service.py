@@ -33,6 +33,7 @@ class NluService:
         self._lock = threading.Lock()
         self._rasa_down_since: float | None = None
         self.backend = "rasa" if rasa else "embedded"
+        self.fallbacks = 0  # parses the embedded classifier answered because Rasa did not (for /metrics)
 
     def start(self) -> NluService:
         """Train the embedded classifier in the background, so start-up does not wait for it."""
@@ -58,6 +59,8 @@ class NluService:
             else:
                 self._mark_rasa_up()
                 return meaning
+        if self.rasa is not None:
+            self.fallbacks += 1
         return self.parse_embedded(text)
 
     def parse_embedded(self, text: str) -> Interpretation:

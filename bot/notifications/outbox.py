@@ -58,12 +58,14 @@ class Outbox:
         self._news.clear()
         return news
 
-    def claim(self) -> list[PendingNotification]:
-        """Claim a batch of pending notifications for this channel, committing the claim before anything is sent."""
+    def claim(self, external_ids: list[str] | None = None) -> list[PendingNotification]:
+        """Claim a batch of pending notifications for this channel (or these of its users), committing the claim
+        before anything is sent."""
         with self.sessions() as session, session.begin():
             lease = timedelta(seconds=self.config.claim_lease_seconds)
             repository = NotificationRepository(session)
-            return repository.claim(self.channel, self.worker, self.clock(), lease, self.config.batch_size)
+            return repository.claim(self.channel, self.worker, self.clock(), lease, self.config.batch_size,
+                                    external_ids)
 
     def sent(self, notification_id: int) -> bool:
         with self.sessions() as session, session.begin():

@@ -66,9 +66,12 @@ class NotificationRepository:
         return row
 
     def claim(
-        self, channel: str, worker: str, now: datetime, lease: timedelta, limit: int
+        self, channel: str, worker: str, now: datetime, lease: timedelta, limit: int,
+        external_ids: list[str] | None = None,
     ) -> list[PendingNotification]:
         """Mark up to `limit` unsent notifications for the channel's users as ours, in one statement.
+
+        `external_ids` narrows it to those users: the web claims only for visitors connected to this worker.
 
         A row is claimable when nobody holds it, or when its claim is older than the lease (the claimer died).
         On PostgreSQL, rows another process is claiming are skipped rather than waited for; the outer WHERE
@@ -79,10 +82,13 @@ class NotificationRepository:
             _table.c.failed_at.is_(None),
             or_(_table.c.claimed_at.is_(None), _table.c.claimed_at < now - lease),
         )
+        whose = User.channel == channel
+        if external_ids is not None:
+            whose = and_(whose, User.external_id.in_(external_ids))
         candidates = (
             select(_table.c.id)
             .join(User.__table__, User.id == _table.c.user_id)
-            .where(claimable, User.channel == channel)
+            .where(claimable, whose)
             .order_by(_table.c.id)
             .limit(limit)
             .with_for_update(of=_table, skip_locked=True)

@@ -45,8 +45,11 @@ FIRE_LECTURE_REMINDERS = "fire_lecture_reminders"
 FIRE_WHISTLES = "fire_whistles"
 
 
-def build_application(settings: Settings, assistant: Assistant) -> Application:
-    """Wire handlers, error handling, start-up and shut-down around the assistant."""
+def build_application(settings: Settings, assistant: Assistant, updater: bool = True) -> Application:
+    """Wire handlers, error handling, start-up and shut-down around the assistant.
+
+    Without an updater the application is driven by another server's webhook route (`legalbot serve`).
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     api = settings.telegram_api_url
@@ -88,8 +91,11 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
             application.bot_data.database_workers.shutdown(wait=True)
         assistant.close()
 
+    builder = ApplicationBuilder()
+    if not updater:
+        builder = builder.updater(None)
     application = (
-        ApplicationBuilder()
+        builder
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")

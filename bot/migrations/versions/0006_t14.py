@@ -1,7 +1,7 @@
 """mediation cases, events, timers and the per-year counter
 
 Revision ID: 0006_t14
-Revises: 0006_lead
+Revises: 0007
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_t14'
-down_revision = '0006_lead'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """report deliveries: each monthly report goes once per station to its supervisors
 
-Revision ID: 0006_lead
+Revision ID: 0006
 Revises: 0005
 """
 
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_lead'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
