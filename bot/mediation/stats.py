@@ -1,9 +1,8 @@
-"""Mediation statistics per station and month: cases by kind, the acceptance, agreement, confirmation and performance
-rates, and the median days from application to session. Counted by SQL; only the median is taken in Python."""
+"""Mediation statistics per station and period: cases by kind, the acceptance, agreement, confirmation and performance
+rates, and the median days from application to session; every figure is computed by SQL."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,10 +72,23 @@ def figures(session: Session, start: datetime, end: datetime, station: str | Non
     ).where(*where)).one()
     (result.answered, result.accepted, result.with_outcome, result.agreed, result.effective, result.confirmed,
      result.performance_answered, result.performed) = (int(v) for v in row)
-    pairs = session.execute(select(M.created_at, M.session_at).where(*where, M.session_at.is_not(None))).all()
-    days = [(session_at - created).total_seconds() / 86400 for created, session_at in pairs]
-    result.median_days_to_session = round(statistics.median(days), 1) if days else None
+    from bot.reports.figures import percentile, seconds_between  # the reports' own SQL helpers
+
+    days = seconds_between(session, M.created_at, M.session_at) / 86400.0
+    median = percentile(session, days, [*where, M.session_at.is_not(None)], 0.5)
+    result.median_days_to_session = round(float(median), 1) if median is not None else None
     return result
+
+
+def by_station(session: Session, start: datetime, end: datetime) -> list[tuple]:
+    """(station or None, cases, accepted, agreed, confirmed) per station, in one grouped query."""
+    def count(condition):
+        return func.coalesce(func.sum(when((condition, 1), else_=0)), 0)
+
+    query = (select(M.station_id, func.count(), count(M.accepted_at.is_not(None)),
+                    count(M.outcome.in_(("agreement", "partial"))), count(M.ruling == "confirmed"))
+             .where(M.created_at >= start, M.created_at < end).group_by(M.station_id).order_by(M.station_id))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def stations_with_cases(session: Session, start: datetime, end: datetime) -> list[str | None]:

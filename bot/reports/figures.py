@@ -71,6 +71,7 @@ def build_figures(session: Session, period: Period, station: str | None = None) 
     _tickets(session, figures)
     _legal_aid(session, figures)
     _lectures(session, figures)
+    _mediation(session, figures)
     return figures
 
 
@@ -257,6 +258,29 @@ def _lectures(session: Session, figures: Figures) -> None:
         lecture_requests=requests[0] or 0,
         lecture_requests_served=requests[1] or 0,
     )
+
+
+def _mediation(session: Session, figures: Figures) -> None:
+    """网络调解: cases applied for in the period (bot/mediation/stats.py holds the queries)."""
+    from bot.mediation import stats
+
+    period = figures.period
+    found = stats.figures(session, period.starts_at, period.ends_at, figures.station)
+    figures.totals.update(
+        mediation_cases=found.cases, mediation_acceptance_rate=_rate(found.acceptance_rate),
+        mediation_agreement_rate=_rate(found.agreement_rate), mediation_confirmation_rate=_rate(found.confirmation_rate),
+        mediation_performance_rate=_rate(found.performance_rate),
+        mediation_days_to_session_median=found.median_days_to_session,
+    )
+    figures.tables["mediation_by_kind"] = list(found.by_kind.items())
+    rows = stats.by_station(session, period.starts_at, period.ends_at)
+    figures.tables["mediation_by_station"] = [
+        (station or "district", *counts) for station, *counts in rows if not figures.station or station == figures.station
+    ]
+
+
+def _rate(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
 
 
 def _minutes(seconds: float | None) -> float | None:
