@@ -110,8 +110,8 @@ def shown_value(ctx: MediationContext, step: Step, value, lang: str) -> str:
 
 def _review(turn: Turn, node: MenuNode, draft: dict, problem: str = "") -> Outbound:
     ctx = _ctx(turn)
-    lines = [f"{pick(step.label, turn.lang)}：{shown_value(ctx, step, draft['a'].get(step.field), turn.lang)}"
-             for step in ctx.data.steps]
+    lines = [turn.t("md_review_line", label=pick(step.label, turn.lang),
+                    value=shown_value(ctx, step, draft["a"].get(step.field), turn.lang)) for step in ctx.data.steps]
     text = "\n\n".join(filter(None, [problem, turn.t("md_review"), "\n".join(lines)]))
     edits = [turn.action_button("✏️ " + pick(step.label, turn.lang), VERB, f"e.{step.field}") for step in ctx.data.steps
              if step.type != "consent"]

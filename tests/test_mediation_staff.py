@@ -1,0 +1,67 @@
+"""Staff's side on the command line (the phone reach, the audited full view) and the offer under consultation answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import MediationCase, TicketEvent
+from bot.terminal import TerminalChat
+from tests.handoff_helpers import OFFICE_HOURS, outbox_for, staff_cli
+from tests.mediation_helpers import APPLICANT_PHONE, mediation_cli
+
+NUMBER = "TJ-2026-000001"
+
+
+def apply_in_terminal(assistant) -> TerminalChat:
+    chat = TerminalChat(assistant, user_id="applicant-1")
+    chat.send("/start")
+    chat.send("1")
+    chat.send("🤝 在线调解")
+    for line in ("3", "包工头欠我三个月工资一万二，一直拖着不给。", "结清一万二工资", "李四", APPLICANT_PHONE, "赵老板",
+                 "4", "13900002222", "潞源", "2", "1", "5", "1"):
+        chat.send(line)
+    chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "提交申请" in b.label))
+    return chat
+
+
+def test_staff_record_reaching_the_other_party_by_phone(assistant, settings, clock):
+    clock.now = OFFICE_HOURS
+    staff_cli(settings, clock, "add", "701", "--name", "周所长", "--role", "officer", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "702", "--name", "外站员", "--role", "officer", "--station", "taihu")
+    apply_in_terminal(assistant)
+    code, out = mediation_cli(settings, clock, "reached", NUMBER, "--as", "702", "--answer", "accepted")
+    assert code == 1 and "没有权限" in out, "another station's member may not act on the case"
+    code, out = mediation_cli(settings, clock, "reached", NUMBER, "--as", "701", "--answer", "accepted")
+    assert code == 0, out
+    with assistant.sessions() as session:
+        case = session.scalar(select(MediationCase))
+        assert (case.status, case.respondent_by, case.respondent_id) == ("accepted", "phone", None)
+        refused = session.scalars(select(TicketEvent.detail).where(TicketEvent.kind == "refused")).all()
+    assert refused == [f"mediation reached {NUMBER}"], "the refusal is in the audit log"
+    assert any("对方已同意调解" in n.text for n in outbox_for(assistant, "applicant-1"))
+
+
+def test_show_masks_unless_a_member_with_the_right_asks_and_the_viewing_is_logged(assistant, settings, clock):
+    clock.now = OFFICE_HOURS
+    staff_cli(settings, clock, "add", "701", "--name", "周所长", "--role", "officer", "--station", "luyuan")
+    apply_in_terminal(assistant)
+    code, out = mediation_cli(settings, clock, "show", NUMBER)
+    assert code == 0 and "138****5678" in out and APPLICANT_PHONE not in out and "包工头" not in out
+    assert "李*" in out
+    code, out = mediation_cli(settings, clock, "show", NUMBER, "--as", "701")
+    assert code == 0 and APPLICANT_PHONE in out and "包工头欠我" in out and "timer" not in out
+    with assistant.sessions() as session:
+        viewed = session.scalars(select(TicketEvent.detail).where(TicketEvent.kind == "med_viewed")).all()
+    assert viewed == [NUMBER]
+    code, out = mediation_cli(settings, clock, "list", "--station", "潞源")
+    assert NUMBER in out and "invited" in out and "李*" in out and APPLICANT_PHONE not in out
+
+
+def test_consultation_answers_on_mediable_topics_offer_mediation(assistant, clock):
+    chat = TerminalChat(assistant, user_id="asker")
+    chat.send("/start")
+    chat.send("1")
+    answer = chat.send("老板拖欠工资三个月不给怎么办")
+    assert "第" in answer and "申请在线调解" in answer
+    pressed = chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "申请在线调解" in b.label))
+    assert "第1/12步" in pressed
