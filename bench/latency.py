@@ -28,7 +28,7 @@ WALK = [
     (InboundKind.BUTTON, {"button_data": "go:home"}),
     (InboundKind.BUTTON, {"button_data": "go:records"}),
     (InboundKind.TEXT, {"text": "包工头欠我两万三工资不给怎么办"}),
-    (InboundKind.LOCATION, {"location": (39.93, 116.42)}),
+    (InboundKind.LOCATION, {"location": (39.83, 116.60)}),
     (InboundKind.COMMAND, {"command": "help"}),
 ]
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WALK = [
     ("button", "consent:yes"),
     ("button", "go:stations"),
-    ("button", "st:dongsi"),
+    ("button", "st:luyuan"),
     ("button", "go:home"),
     ("button", "go:records"),
     ("text", "包工头欠我两万三工资不给怎么办"),

@@ -65,7 +65,7 @@ WEB_TEXTS = ("web_title", "web_placeholder", "web_send", "web_attach", "web_othe
 
 
 def _point(value: str) -> dict:
-    """"39.93,116.42" from the browser's geolocation; used once to find the nearest station, never stored."""
+    """"39.91,116.73" from the browser's geolocation; used once to find the nearest station, never stored."""
     latitude, longitude = (float(part) for part in value.split(","))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValueError(value)

@@ -67,9 +67,9 @@ def test_first_visit_shows_the_privacy_notice_and_asks_consent_first(chat, brows
 def test_menu_walk_with_stations_and_the_language_switch(chat, browser):
     consent(chat)
     stations = chat.press("📍 服务站点")
-    assert "东四" in " ".join(chat.buttons())
-    station = chat.press("东四")
-    assert "东四" in station and "记住" in station
+    assert "潞源" in " ".join(chat.buttons())
+    station = chat.press("潞源")
+    assert "潞源" in station and "记住" in station
     chat.screenshot("03-station")
     assert "请选择服务" in chat.press("首页")
     english = browser.find_element("id", "lang")
@@ -107,7 +107,7 @@ def test_legal_aid_application_with_evidence_upload(chat, settings, tmp_path):
     bad = chat.say("12345")
     assert "手机" in bad, "a bad phone number is asked again"
     assert "街道" in chat.say("13812345678")
-    chat.press("东四")
+    chat.press("潞源")
     matter = [label for label in chat.buttons() if "劳动" in label]
     chat.press(matter[0])
     chat.say("某某建筑公司")
@@ -165,8 +165,8 @@ def telegram_server():
 def test_staff_reply_from_the_telegram_group_appears_in_the_page_without_reload(browser, start_web, telegram_server,
                                                                                settings, clock, tmp_path):
     clock.now = OFFICE_HOURS
-    group = telegram_server.group(GROUP, title="东城区司法局工作群", is_forum=True)
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
+    group = telegram_server.group(GROUP, title="通州区司法局工作群", is_forum=True)
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", str(GROUP))
     wang = telegram_server.private_user(501, first_name="王")
     web = start_web(telegram_server=telegram_server)

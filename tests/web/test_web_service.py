@@ -184,7 +184,7 @@ def test_the_telegram_webhook_route_refuses_a_wrong_secret(start_web):
 def test_two_workers_share_visitors_and_a_staff_reply_reaches_the_worker_holding_the_page(start_web, settings,
                                                                                          clock):
     clock.now = OFFICE_HOURS
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "dongsi")
+    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
     first, second = start_web(), start_web()
     on_first = Visitor(first.url)
@@ -192,7 +192,7 @@ def test_two_workers_share_visitors_and_a_staff_reply_reaches_the_worker_holding
     on_first.state()
     on_first.turn("button", "consent:yes")
     on_second.turn("button", "go:stations")
-    assert "已记住" in on_first.turn("button", "st:dongsi") or "记住" in on_first.state()["messages"][0]["text"]
+    assert "已记住" in on_first.turn("button", "st:luyuan") or "记住" in on_first.state()["messages"][0]["text"]
     page = on_second.events()  # the page's live connection is held by the second worker
     assert "工单号 #1" in on_first.turn("command", "human")
     desk = desk_of(first.app.state.web.assistant)
@@ -236,11 +236,11 @@ def test_a_code_from_telegram_links_the_web_visitor_to_the_same_record_once(web)
     assert "不对或已过期" in visitor.turn("command", "/link 00000000")
     assert "已关联" in visitor.turn("command", f"/link {code}")
     visitor.turn("button", "go:stations")
-    visitor.turn("button", "st:dongsi")
+    visitor.turn("button", "st:luyuan")
     with assistant.sessions() as session:
         resident = session.scalar(select(User).where(User.channel == "telegram", User.external_id == "4242"))
-        assert resident.station_id == "dongsi", "the web turn changed the Telegram resident's record"
-    assert "东四" in visitor.state()["messages"][0]["text"], "after a reload the page is still the linked record"
+        assert resident.station_id == "luyuan", "the web turn changed the Telegram resident's record"
+    assert "潞源" in visitor.state()["messages"][0]["text"], "after a reload the page is still the linked record"
     stranger = Visitor(web.url)
     stranger.state()
     assert "不对或已过期" in stranger.turn("command", f"/link {code}"), "a code works once"
@@ -249,6 +249,6 @@ def test_a_code_from_telegram_links_the_web_visitor_to_the_same_record_once(web)
 def test_a_shared_location_finds_the_nearest_station_and_nonsense_is_refused(web):
     visitor = Visitor(web.url)
     visitor.state()
-    assert "离您最近的站点" in visitor.turn("location", "39.93,116.42")
+    assert "离您最近的站点" in visitor.turn("location", "39.91,116.73")
     assert visitor.post_turn("location", "north pole").status_code == 400
     assert visitor.post_turn("location", "95,116").status_code == 400
