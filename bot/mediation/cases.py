@@ -46,7 +46,6 @@ class Status(StrEnum):
     CLOSED = "closed"  # performance followed up; nothing more will happen
 
 
-OPEN_STATUSES = (Status.INVITED, Status.ACCEPTED, Status.SCHEDULING, Status.SCHEDULED)
 ENDED = (Status.DECLINED, Status.FAILED, Status.CLOSED)
 
 

@@ -84,13 +84,13 @@ def run(args: argparse.Namespace, settings: Settings,
 
 
 def list_cases(repos, ctx, status: str | None, station: str | None, out: TextIO) -> int:
-    from bot.mediation.staff import _mask_name
+    from bot.mediation.staff import mask_name
 
     cases = repos.mediation.listing(status, station)
     for c in cases:
         local = ctx.local(c.created_at).strftime("%Y-%m-%d %H:%M")
         print(f"{c.number}  {local}  {c.station_id or '-'}  {c.status}  {c.kind}  "
-              f"{_mask_name(c.fields.get('name', ''))}  {c.mediator.name if c.mediator else '-'}", file=out)
+              f"{mask_name(c.fields.get('name', ''))}  {c.mediator.name if c.mediator else '-'}", file=out)
     if not cases:
         print("no cases", file=out)
     return 0

@@ -51,7 +51,8 @@ def _node(turn: Turn) -> MenuNode:
     return turn.assistant.content.menu.nodes[NODE]
 
 
-def _show(turn: Turn, draft: dict, problem: str = "") -> Outbound:
+def show(turn: Turn, draft: dict, problem: str = "") -> Outbound:
+    """Save the draft and show where it stands, with a problem to fix above the question."""
     turn.conversation.screen = NODE
     _save(turn, draft)
     return _render(turn, _node(turn), draft, problem=problem)
@@ -127,7 +128,7 @@ def _answer(turn: Turn, draft: dict, value) -> Outbound:
         draft["i"], draft["edit"] = len(steps), False
     else:
         draft["i"] += 1
-    return _show(turn, draft)
+    return show(turn, draft)
 
 
 def _current(turn: Turn, draft: dict) -> Step | None:
@@ -139,7 +140,7 @@ def press(turn: Turn, arg: str) -> Outbound | Reply | None:
     """A button of the application; None when it does not fit where the draft stands (an old button)."""
     if arg == "consent":
         turn.user.consent, turn.user.consent_at = "granted", turn.now
-        return _show(turn, _draft(turn) or {"i": 0, "a": {}, "edit": False})
+        return show(turn, _draft(turn) or {"i": 0, "a": {}, "edit": False})
     draft = _draft(turn)
     if draft is None:
         return None
@@ -151,7 +152,7 @@ def press(turn: Turn, arg: str) -> Outbound | Reply | None:
             if value not in fields:
                 return None
             draft["i"], draft["edit"] = fields.index(value), True
-            return _show(turn, draft)
+            return show(turn, draft)
         if what == "submit":
             from bot.mediation import parties
 
@@ -163,10 +164,10 @@ def press(turn: Turn, arg: str) -> Outbound | Reply | None:
         chosen = list(draft["a"].get(step.field) or [])
         chosen = [v for v in chosen if v != value] if value in chosen else chosen + [value]
         draft["a"] = {**draft["a"], step.field: [v for v in step.options if v in chosen]}
-        return _show(turn, draft)
+        return show(turn, draft)
     if what == "done" and step.type == "multi":
         if not draft["a"].get(step.field):
-            return _show(turn, draft, turn.t("md_error_choose_one"))
+            return show(turn, draft, turn.t("md_error_choose_one"))
         return _answer(turn, draft, draft["a"][step.field])
     if what == "skip" and step.type == "phone" and step.optional:
         return _answer(turn, draft, "")
@@ -174,7 +175,7 @@ def press(turn: Turn, arg: str) -> Outbound | Reply | None:
         return _answer(turn, draft, value)
     if what in ("y", "n") and step.type == "consent":
         if what == "n":
-            return _show(turn, draft, turn.t("md_share_needed"))
+            return show(turn, draft, turn.t("md_share_needed"))
         return _answer(turn, draft, True)
     return None
 
@@ -191,27 +192,27 @@ def take_text(turn: Turn, text: str) -> Reply | None:
     clean = text.strip()  # Chinese punctuation stays as typed; phones and station names normalise themselves
     if step.type == "text":
         if len(clean) < step.min:
-            return Reply([_show(turn, draft, turn.t("md_error_short", min=step.min))])
+            return Reply([show(turn, draft, turn.t("md_error_short", min=step.min))])
         if len(clean) > step.max:
-            return Reply([_show(turn, draft, turn.t("md_error_long", max=step.max))])
+            return Reply([show(turn, draft, turn.t("md_error_long", max=step.max))])
         return Reply([_answer(turn, draft, clean)])
     if step.type == "phone":
         if step.optional and clean.casefold() in _SKIP_WORDS:
             return Reply([_answer(turn, draft, "")])
         phone = normalise_phone(clean)
         if phone is None:
-            return Reply([_show(turn, draft, turn.t("md_error_phone"))])
+            return Reply([show(turn, draft, turn.t("md_error_phone"))])
         return Reply([_answer(turn, draft, phone)])
     if step.type == "station":
         station = turn.assistant.stations.resolve(clean)
         if station is None:
-            return Reply([_show(turn, draft, turn.t("md_error_station"))])
+            return Reply([show(turn, draft, turn.t("md_error_station"))])
         return Reply([_answer(turn, draft, station.id)])
     if step.type == "choice":
         for value, label in step.options.items():
             if unicodedata.normalize("NFKC", clean) in label.values():
                 return Reply([_answer(turn, draft, value)])
-    return Reply([_show(turn, draft, turn.t("md_error_use_buttons"))])
+    return Reply([show(turn, draft, turn.t("md_error_use_buttons"))])
 
 
 def take_location(turn: Turn, station: Station, km: float) -> Reply | None:

@@ -52,7 +52,7 @@ def submit(turn: Turn, answers: dict) -> Reply | Outbound:
     if missing:
         draft = {"i": ctx.data.steps.index(missing[0]), "a": answers, "edit": True}
         turn.conversation.data = {**turn.conversation.data, intake.DRAFT: draft}
-        return intake._show(turn, draft, turn.t("md_error_missing", field=pick(missing[0].label, turn.lang)))
+        return intake.show(turn, draft, turn.t("md_error_missing", field=pick(missing[0].label, turn.lang)))
     token = new_token()
     fields = {key: value for key, value in answers.items() if key not in ("kind", "station")}
     case = repos.mediation.add(MediationCase(

@@ -14,7 +14,7 @@ from bot.core.phones import mask as mask_phone
 from bot.db.models import MediationCase, StaffMember
 from bot.db.repositories import Repositories
 from bot.mediation import documents
-from bot.mediation.cases import OPEN_STATUSES, Outcome, Party, Status, Term, may, perform_by
+from bot.mediation.cases import Outcome, Party, Status, Term, may, perform_by
 from bot.mediation.context import STAFF_LANG, MediationContext
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class StaffError(Exception):
         return ctx.t(self.key, **self.values)
 
 
-def _mask_name(name: str) -> str:
+def mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else "—"
 
 
@@ -48,9 +48,9 @@ def card(ctx: MediationContext, case: MediationCase, reveal: bool = False, lang:
     return ctx.t(
         "md_staff_card", lang, number=case.number, status=ctx.t(f"md_status_{case.status}", lang),
         kind=ctx.data.option("kind", case.kind, lang), station=ctx.station_name(case.station_id, lang),
-        applicant=fields.get("name", "") if reveal else _mask_name(fields.get("name", "")),
+        applicant=fields.get("name", "") if reveal else mask_name(fields.get("name", "")),
         phone=(phone if reveal else mask_phone(phone)) if phone else "—",
-        other=fields.get("other_name", "") if reveal else _mask_name(fields.get("other_name", "")),
+        other=fields.get("other_name", "") if reveal else mask_name(fields.get("other_name", "")),
         relation=ctx.data.option("other_relation", fields.get("other_relation", ""), lang),
         other_phone=(other_phone if reveal else mask_phone(other_phone)) if other_phone else "—",
         way=ctx.data.option("way", fields.get("way", ""), lang),
@@ -356,6 +356,3 @@ def ruling(ctx: MediationContext, repos: Repositories, staff: StaffMember, case:
     tell_parties(repos, case, told, now)
     return ctx.t("md_staff_done", number=case.number, status=ctx.t(f"md_status_{case.status}"))
 
-
-def is_open(case: MediationCase) -> bool:
-    return case.status in OPEN_STATUSES
