@@ -130,6 +130,9 @@ def test_two_residents_and_a_mediator_go_from_invitation_to_follow_up(telegram_b
     row = case_row(settings)
     assert row.applicant_confirmed_at is not None and row.respondent_confirmed_at is not None
 
+    for wrong, why in (("2026-11-29", "不能早于"), ("2026-12-01", "不能晚于今天")):
+        code, out = mediation_cli(settings, clock, "effective", NUMBER, "--as", "601", "--on", wrong)
+        assert code == 1 and why in out
     code, out = mediation_cli(settings, clock, "effective", NUMBER, "--as", "601", "--on", "2026-11-30")
     assert code == 0, out
     mark = server.mark()

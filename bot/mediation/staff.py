@@ -298,6 +298,9 @@ def effective(ctx: MediationContext, repos: Repositories, staff: StaffMember, ca
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     if on > ctx.local(now).date():
         raise StaffError("md_staff_future_date")
+    recorded = case.agreement.get("recorded_at")
+    if recorded and on < ctx.local(datetime.fromisoformat(recorded)).date():
+        raise StaffError("md_staff_before_agreement")
     case.effective_on, case.status, case.updated_at = on, Status.EFFECTIVE.value, now
     repos.mediation.log(case, "effective", staff.name, now, on.isoformat())
     judicial = ctx.config["judicial_confirmation"]
