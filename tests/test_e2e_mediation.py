@@ -85,6 +85,9 @@ def test_two_residents_and_a_mediator_go_from_invitation_to_follow_up(telegram_b
     mediator.press_button(post.message, "认领调解", chat=group)
     server.wait_for("answerCallbackQuery", after=mark)
     card = server.wait_for("sendMessage", to_chat(601), after=mark)
+    edited = server.wait_for("editMessageText", to_chat(GROUP), after=mark)
+    assert "调解员：李调解员" in edited["text"] and APPLICANT_PHONE not in edited["text"]
+    assert server.keyboard_labels(post.message, chat=group) == [], "nobody else can press claim on a taken case"
     assert APPLICANT_PHONE in card["text"] and OTHER_PHONE in card["text"], "the claimer sees the phones, privately"
     server.wait_for("sendMessage", lambda c: to_chat(respondent.id)(c) and "李调解员" in c["text"], after=mark)
 

@@ -129,9 +129,9 @@ class StaffDesk:
             if notice is not None:
                 return StaffReply(notice=notice)
         if action is not None and action.verb in mediation_desk.VERBS:  # mediation (t14)
-            notice = mediation_desk.press(self.ctx, repos, staff, action, now)
-            if notice is not None:
-                return StaffReply(notice=notice)
+            answered = mediation_desk.press(self.ctx, repos, staff, action, now)
+            if answered is not None:
+                return StaffReply(notice=answered.notice, edit=answered.edit)
         ticket = None
         if action is not None and action.verb == notices.CLAIM_VERB and action.arg.isdigit():
             ticket = repos.handoff.tickets.get(int(action.arg))

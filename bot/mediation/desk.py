@@ -3,12 +3,14 @@ object of the service design as they are: desk verbs and their handler, the time
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.callbacks import Action
+from bot.core.messages import Outbound
 from bot.db.models import StaffMember
 from bot.db.repositories import Repositories
 from bot.mediation import staff, timers
@@ -22,12 +24,27 @@ FIRE_TIMERS = "fire_mediation_timers"
 CHECK_SECONDS = 30
 
 
+@dataclass(frozen=True)
+class Pressed:
+    """What a desk press says back: a notice, and the post rewritten once the case is taken."""
+
+    notice: str
+    edit: Outbound | None = None
+
+
 def press(handoff_ctx: HandoffContext, repos: Repositories, member: StaffMember, action: Action,
-          now: datetime) -> str | None:
-    """A mediation button in a staff chat (✋ claim, 🔍 view): the notice, or None when the data does not resolve."""
+          now: datetime) -> Pressed | None:
+    """A mediation button in a staff chat (✋ claim, 🔍 view); None when the data does not resolve."""
     ctx = MediationContext(handoff_ctx.settings, handoff_ctx.texts, handoff_ctx.stations, service_data(),
                            handoff_ctx.home)
-    return staff.press(ctx, repos, member, action, now)
+    notice = staff.press(ctx, repos, member, action, now)
+    if notice is None:
+        return None
+    case = repos.mediation.get(int(action.arg))
+    if action.verb == staff.CLAIM_VERB and case.mediator_id == member.id:
+        # The group's post loses its buttons and says who has the case; the story stays out of the group.
+        return Pressed(notice, Outbound(ctx.t("md_staff_new") + "\n" + staff.card(ctx, case)))
+    return Pressed(notice)
 
 
 def fire_timers(sessions: sessionmaker[Session], ctx: MediationContext, clock: Callable[[], datetime]) -> int:
