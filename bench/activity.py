@@ -22,6 +22,7 @@ from bot.db.models import (
     MessageRecord,
     QuestionCount,
     StaffMember,
+    StaffStation,
     Ticket,
     User,
 )
@@ -100,9 +101,10 @@ def generate(session: Session, activity: Activity) -> Activity:
         row["helpful"] += rng.random() < 0.3
     _insert(session, QuestionCount, list(counts.values()))
     staff = [dict(id=n + 1, channel="telegram", external_id=str(500_000 + n), name=f"工作人员{n + 1:02d}",
-                  role="staff", station_id=stations[n % len(stations)], active=True,
-                  created_at=datetime(year, 1, 1, tzinfo=timezone.utc)) for n in range(len(stations) * 2)]
+                  role="station_staff", active=True, created_at=datetime(year, 1, 1, tzinfo=timezone.utc))
+             for n in range(len(stations) * 2)]
     _insert(session, StaffMember, staff)
+    _insert(session, StaffStation, [dict(staff_id=n + 1, station_id=stations[n // 2]) for n in range(len(staff))])
     tickets = []
     for number in range(activity.tickets):
         owner = rng.randrange(activity.residents)

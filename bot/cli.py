@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 
+from bot.core.masking import install_log_masking
 from bot.handoff.commands import add_parsers as add_handoff_parsers
 from bot.legal_aid.commands import add_parsers as add_aid_parsers
 from bot.lectures.commands import add_parser as add_lectures_parser
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO if command in ("run", "serve") else logging.WARNING, format=log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    install_log_masking()  # every handler, before anything logs: no phone or ID number reaches a log
 
     from bot.db.migrate import upgrade
     from bot.services import build_assistant
@@ -118,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         web = settings.web
         serve_web(settings, args.host or web.host, args.port or web.port, args.workers or web.workers)
         return 0
+    if command == "run" and args.webhook:
+        from bot.telegram_channel.authenticity import MissingWebhookSecret, webhook_secret
+
+        try:
+            webhook_secret(settings)
+        except MissingWebhookSecret as error:
+            print(error, file=sys.stderr)
+            return 2
     assistant = build_assistant(settings)
     if command == "chat":
         from bot.lectures.startup import start_up as start_lectures

@@ -198,6 +198,7 @@ class HandoffConfig(BaseModel):
         EscalationStep(to="duty", after_minutes=5),
     ]
     urgent_words_file: Path = Path("knowledge/urgent_words.yml")
+    permissions_file: Path = Path("knowledge/staff_permissions.yml")
     duty_chat_id: str = ""
     show_staff_name: bool = True
     whistle_check_seconds: float = 20
@@ -288,6 +289,7 @@ class Settings(BaseSettings):
         self.knowledge_dir = self.config_dir / self.knowledge_dir
         self.nlu_dir = self.config_dir / self.nlu_dir
         self.handoff.urgent_words_file = self.config_dir / self.handoff.urgent_words_file
+        self.handoff.permissions_file = self.config_dir / self.handoff.permissions_file
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):
             relative = self.database_url[len(prefix):]

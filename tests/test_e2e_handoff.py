@@ -60,7 +60,7 @@ def test_claim_relay_transfer_close_and_rating_through_telegram(telegram_bot, de
     card = server.wait_for("sendMessage", lambda call: call.get("message_thread_id") is not None, after=mark)
     thread = card["message_thread_id"]
     assert "工单 #1" in card["text"] and topic["name"].startswith("#1")
-    assert "完整电话" in server.wait_for("sendMessage", to_chat(wang.id), after=mark)["text"], "phone only in private"
+    assert "仅您可见" in server.wait_for("sendMessage", to_chat(wang.id), after=mark)["text"], "phone only in private"
     assert "王律师已接手" in server.wait_for("sendMessage", to_chat(resident.id), after=mark)["text"]
     li.press(post.message, "tk:1", chat=group)  # his client still shows the button
     refused = server.wait_for("answerCallbackQuery", lambda call: "已由" in (call.get("text") or ""), after=mark)

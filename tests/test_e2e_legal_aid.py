@@ -43,7 +43,7 @@ def test_migrant_worker_uses_the_wage_helper_and_submits_with_two_photos(telegra
     clock.now = OFFICE_HOURS
     server = telegram_bot.server
     group = server.group(GROUP, title="通州区司法局工作群")
-    staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "501", "--name", "王干事", "--role", "station_staff", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", str(GROUP))
     worker = server.private_user(9401, first_name="老李")
     screen = worker.click(worker.ask("/menu"), "法律援助")

@@ -40,7 +40,7 @@ def race(workers: int, work) -> list:
 def test_of_staff_pressing_claim_at_the_same_moment_exactly_one_wins(assistant, settings, clock):
     clock.now = OFFICE_HOURS
     for n in range(STAFF):
-        staff_cli(settings, clock, "add", f"60{n}", "--name", f"员工{n}", "--role", "officer", "--station", "luyuan")
+        staff_cli(settings, clock, "add", f"60{n}", "--name", f"员工{n}", "--role", "station_staff", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
     resident_at_luyuan(assistant).command("human")
     desk = desk_of(assistant)

@@ -47,12 +47,14 @@ def test_new_application_reaches_the_station_group_with_the_phone_masked(assista
 
 def test_status_button_in_the_group_notifies_the_applicant_once(assistant, settings, clock):
     staff_cli(settings, clock, "add", "501", "--name", "王律师", "--role", "lawyer", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "505", "--name", "陈干事", "--role", "station_staff", "--station", "luyuan")
     staff_cli(settings, clock, "set-group", "-100500")
     submitted(assistant)
     post = outbox_for(assistant, "-100500")[-1]
     accept = next(b["data"] for row in post.buttons for b in row if "已受理" in b["label"])
-    assert "已受理" in act(desk_of(assistant), "501", "button", button_data=accept).notice
-    assert "已经是" in act(desk_of(assistant), "501", "button", button_data=accept).notice
+    assert "无权" in act(desk_of(assistant), "501", "button", button_data=accept).notice  # lawyers do not decide
+    assert "已受理" in act(desk_of(assistant), "505", "button", button_data=accept).notice
+    assert "已经是" in act(desk_of(assistant), "505", "button", button_data=accept).notice
     told = [n.text for n in outbox_for(assistant, "1001") if "状态更新" in n.text]
     assert told == ["🔔 您的法律援助申请 FY-2026-000001 状态更新为：已受理"]
 

@@ -7,10 +7,14 @@ from datetime import date
 import pytest
 
 from bot.core.content import load_texts
+from bot.db.models import StaffMember, StaffStation
+from bot.handoff.permissions import MEDIATE, RECORD_MEDIATION, Permissions
+from bot.handoff.permissions import load as load_permissions
 from bot.mediation.cases import (
-    Party, Status, TermError, case_number, may, new_token, normalise_number, parse_term, perform_by, token_hash, token_of,
+    Party, Status, TermError, case_number, new_token, normalise_number, parse_term, perform_by, token_hash, token_of,
 )
 from bot.mediation.context import service_data
+from bot.settings import load_settings
 from tests.conftest import CONFIG
 
 
@@ -52,14 +56,19 @@ def test_a_malformed_term_is_refused_with_its_reason(text, code):
     assert raised.value.code == code
 
 
-def test_permissions_follow_the_table_and_the_station():
-    table = service_data().config["permissions"]
-    assert may(table, "claim", "mediator", False, "luyuan", "luyuan")
-    assert not may(table, "claim", "lawyer", False, "luyuan", "luyuan")
-    assert not may(table, "claim", "mediator", False, "taihu", "luyuan"), "another station's case"
-    assert may(table, "claim", "mediator", False, None, "luyuan"), "a district-wide member"
-    assert not may(table, "schedule", "mediator", False, "luyuan", "luyuan"), "only the claimer schedules"
-    assert may(table, "schedule", "mediator", True, "luyuan", "luyuan")
+def test_mediation_rights_come_from_the_staff_permission_table():
+    settings = load_settings(CONFIG)
+    permissions = Permissions(load_permissions(settings.handoff.permissions_file))
+
+    def member(role: str, *stations: str) -> StaffMember:
+        return StaffMember(name=role, role=role, active=True, stations=[StaffStation(station_id=s) for s in stations])
+
+    assert permissions.allows(member("mediator", "luyuan"), MEDIATE, "luyuan")
+    assert not permissions.allows(member("lawyer", "luyuan"), MEDIATE, "luyuan")
+    assert not permissions.allows(member("mediator", "taihu"), MEDIATE, "luyuan"), "another station's case"
+    assert permissions.allows(member("mediator"), MEDIATE, "luyuan"), "a district-wide member"
+    assert permissions.allows(member("station_staff", "luyuan"), RECORD_MEDIATION, "luyuan")
+    assert not permissions.allows(member("volunteer", "luyuan"), RECORD_MEDIATION, "luyuan")
 
 
 def test_every_status_option_and_event_has_its_texts():

@@ -26,8 +26,8 @@ def apply_in_terminal(assistant) -> TerminalChat:
 
 def test_staff_record_reaching_the_other_party_by_phone(assistant, settings, clock):
     clock.now = OFFICE_HOURS
-    staff_cli(settings, clock, "add", "701", "--name", "周所长", "--role", "officer", "--station", "luyuan")
-    staff_cli(settings, clock, "add", "702", "--name", "外站员", "--role", "officer", "--station", "taihu")
+    staff_cli(settings, clock, "add", "701", "--name", "周所长", "--role", "station_staff", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "702", "--name", "外站员", "--role", "station_staff", "--station", "taihu")
     apply_in_terminal(assistant)
     code, out = mediation_cli(settings, clock, "reached", NUMBER, "--as", "702", "--answer", "accepted")
     assert code == 1 and "没有权限" in out, "another station's member may not act on the case"
@@ -37,13 +37,13 @@ def test_staff_record_reaching_the_other_party_by_phone(assistant, settings, clo
         case = session.scalar(select(MediationCase))
         assert (case.status, case.respondent_by, case.respondent_id) == ("accepted", "phone", None)
         refused = session.scalars(select(TicketEvent.detail).where(TicketEvent.kind == "refused")).all()
-    assert refused == [f"mediation reached {NUMBER}"], "the refusal is in the audit log"
+    assert refused == [f"record_mediation station=luyuan {NUMBER}"], "the refusal is in the audit log"
     assert any("对方已同意调解" in n.text for n in outbox_for(assistant, "applicant-1"))
 
 
 def test_show_masks_unless_a_member_with_the_right_asks_and_the_viewing_is_logged(assistant, settings, clock):
     clock.now = OFFICE_HOURS
-    staff_cli(settings, clock, "add", "701", "--name", "周所长", "--role", "officer", "--station", "luyuan")
+    staff_cli(settings, clock, "add", "701", "--name", "周所长", "--role", "station_staff", "--station", "luyuan")
     apply_in_terminal(assistant)
     code, out = mediation_cli(settings, clock, "show", NUMBER)
     assert code == 0 and "138****5678" in out and APPLICANT_PHONE not in out and "包工头" not in out
@@ -51,8 +51,8 @@ def test_show_masks_unless_a_member_with_the_right_asks_and_the_viewing_is_logge
     code, out = mediation_cli(settings, clock, "show", NUMBER, "--as", "701")
     assert code == 0 and APPLICANT_PHONE in out and "包工头欠我" in out and "timer" not in out
     with assistant.sessions() as session:
-        viewed = session.scalars(select(TicketEvent.detail).where(TicketEvent.kind == "med_viewed")).all()
-    assert viewed == [NUMBER]
+        viewed = session.scalars(select(TicketEvent.detail).where(TicketEvent.kind == "unmasked")).all()
+    assert viewed == [f"mediation={NUMBER}"]
     code, out = mediation_cli(settings, clock, "list", "--station", "潞源")
     assert NUMBER in out and "invited" in out and "李*" in out and APPLICANT_PHONE not in out
 

@@ -42,10 +42,10 @@ def test_what_one_worker_claimed_no_other_worker_gets(assistant, clock):
 
 
 def test_a_sent_notification_is_never_claimed_again(assistant, clock):
-    (notification_id,) = queue(assistant, clock)
+    queue(assistant, clock)
     sender = outbox(assistant, clock, worker="a")
-    sender.claim()
-    assert sender.sent(notification_id)
+    (pending,) = sender.claim()
+    assert sender.sent(pending)
     clock.advance(hours=1)
     assert outbox(assistant, clock, worker="b").claim() == []
 
@@ -53,13 +53,15 @@ def test_a_sent_notification_is_never_claimed_again(assistant, clock):
 def test_the_claim_of_a_process_that_died_is_taken_over_after_the_lease(assistant, clock):
     (notification_id,) = queue(assistant, clock)
     died, survivor = outbox(assistant, clock, worker="died"), outbox(assistant, clock, worker="survivor")
-    died.claim()
+    (lapsed,) = died.claim()
     clock.advance(seconds=assistant.settings.notifications.claim_lease_seconds - 1)
     assert survivor.claim() == []
     clock.advance(seconds=2)
-    assert [pending.id for pending in survivor.claim()] == [notification_id]
-    assert survivor.sent(notification_id)
-    assert not died.sent(notification_id), "a lapsed claim cannot mark the row"
+    (taken,) = survivor.claim()
+    assert taken.id == notification_id
+    assert not died.still_held(lapsed), "a lapsed claim may not send"
+    assert survivor.sent(taken)
+    assert not died.sent(lapsed), "a lapsed claim cannot mark the row"
 
 
 def test_a_failing_notification_is_retried_then_given_up(assistant, clock):
@@ -67,7 +69,7 @@ def test_a_failing_notification_is_retried_then_given_up(assistant, clock):
     sender = outbox(assistant, clock, worker="a")
     for _ in range(assistant.settings.notifications.max_attempts):
         (pending,) = sender.claim()
-        sender.retry_later(pending.id, "timed out")
+        sender.retry_later(pending, "timed out")
     assert sender.claim() == []
 
 
@@ -101,7 +103,7 @@ def test_workers_claiming_at_the_same_time_share_the_work_without_overlap(assist
         while batch := sender.claim():
             mine += [pending.id for pending in batch]
             for pending in batch:
-                sender.sent(pending.id)
+                sender.sent(pending)
         claimed.append(mine)
 
     threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(4)]
@@ -114,9 +116,9 @@ def test_workers_claiming_at_the_same_time_share_the_work_without_overlap(assist
 
 
 def test_delivered_notifications_are_forgotten_after_a_while(assistant, clock):
-    ids = queue(assistant, clock, count=2)
+    queue(assistant, clock, count=2)
     sender = outbox(assistant, clock, worker="a")
-    sender.claim()
-    sender.sent(ids[0])
+    first, _ = sender.claim()
+    sender.sent(first)
     clock.advance(days=assistant.settings.notifications.keep_sent_days + 1)
     assert sender.forget_sent() == 1

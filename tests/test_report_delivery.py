@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.engine import make_engine, make_session_factory
-from bot.db.models import Notification, ReportDelivery, StaffMember
+from bot.db.models import Notification, ReportDelivery, StaffMember, StaffStation
 from bot.reports.delivery import (
     LEASE,
     claim,
@@ -52,15 +52,15 @@ def sessions(settings):
 def _supervisor(sessions, number: int, station: str | None, role: str = "supervisor") -> None:
     with sessions.begin() as session:
         session.add(StaffMember(channel="telegram", external_id=str(880_000 + number), name=f"督导{number}",
-                                role=role, station_id=station, active=True,
-                                created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+                                role=role, active=True, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                                stations=[StaffStation(station_id=station)] if station else []))
 
 
 def test_each_station_with_supervisors_gets_its_report_once(sessions, settings):
     station = settings.stations[0].id
     _supervisor(sessions, 1, None)
     _supervisor(sessions, 2, station)
-    _supervisor(sessions, 3, station, role="officer")
+    _supervisor(sessions, 3, station, role="station_staff")
     assert deliver_monthly_reports(sessions, settings, BEIJING_0900_OCT_8, "worker-a", is_workday) == 2
     assert deliver_monthly_reports(sessions, settings, BEIJING_0900_OCT_8 + timedelta(hours=2), "worker-b",
                                    is_workday) == 0

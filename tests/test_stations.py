@@ -213,8 +213,8 @@ def test_staff_are_registered_at_a_station_by_name_or_code(assistant, settings, 
                      "--station", "110112105") == 0
     assert staff_cli(settings, clock, "set-group", "-100600", "--station", "台湖镇") == 0
     with assistant.sessions() as session:
-        placed = {m.external_id: m.station_id for m in session.scalars(select(StaffMember))}
-    assert placed == {"501": "luyuan", "502": "taihu", "503": "zhangjiawan"}
+        placed = {m.external_id: m.station_ids for m in session.scalars(select(StaffMember))}
+    assert placed == {"501": ("luyuan",), "502": ("taihu",), "503": ("zhangjiawan",)}
     assert "staff group for taihu: -100600" in capsys.readouterr().out
 
 

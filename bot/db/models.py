@@ -221,6 +221,8 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column()
+    # A fresh token per claim: only the holder of the current claim may renew it, mark the row sent or release it.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column()
     failed_at: Mapped[datetime | None] = mapped_column()
@@ -232,7 +234,8 @@ class Notification(Base):
 
 
 class StaffMember(Base):
-    """A member of staff who may see and act on tickets: an officer, mediator, lawyer or supervisor of a station."""
+    """A member of staff: a role (see knowledge/staff_permissions.yml) and the stations they belong to (none: the
+    whole district)."""
 
     __tablename__ = "staff_members"
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_staff_members_channel_external_id"),)
@@ -242,9 +245,25 @@ class StaffMember(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
-    station_id: Mapped[str | None] = mapped_column(String(24))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column()
+
+    stations: Mapped[list[StaffStation]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                        order_by="StaffStation.station_id")
+
+    @property
+    def station_ids(self) -> tuple[str, ...]:
+        """The member's stations; empty for district-wide staff."""
+        return tuple(row.station_id for row in self.stations)
+
+
+class StaffStation(Base):
+    """One station a member of staff belongs to."""
+
+    __tablename__ = "staff_stations"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
 
 
 class StaffGroup(Base):
@@ -280,6 +299,7 @@ class Ticket(Base):
     opened_at: Mapped[datetime] = mapped_column()
     window_ends_at: Mapped[datetime] = mapped_column()
     claimed_at: Mapped[datetime | None] = mapped_column()
+    whistled_at: Mapped[datetime | None] = mapped_column()
     first_reply_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     rating: Mapped[int | None] = mapped_column()

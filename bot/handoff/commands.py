@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 
-ROLES = ("officer", "mediator", "lawyer", "supervisor")
 CHANNEL = "telegram"
 
 
@@ -20,10 +19,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     add = sub.add_parser("add", help="register (or update) a member of staff")
     add.add_argument("telegram_id")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--station", help="the station's id, division code or name (潞源街道, 潞源); none for district-wide staff")
+    add.add_argument("--role", required=True,
+                     help="a role of knowledge/staff_permissions.yml: station_staff, mediator, lawyer, volunteer, "
+                          "supervisor")
+    add.add_argument("--station", action="append", dest="stations", metavar="STATION",
+                     help="a station's id, division code or name (潞源街道, 潞源); repeat for several; "
+                          "none for district-wide staff")
     sub.add_parser("list", help="registered staff and staff groups")
-    remove = sub.add_parser("remove", help="stop a member of staff acting on tickets (the audit log keeps them)")
+    remove = sub.add_parser("remove", help="stop a member of staff at once; their tickets go back to the queue "
+                                           "(the audit log keeps them)")
     remove.add_argument("telegram_id")
     group = sub.add_parser("set-group", help="the staff group chat new tickets are posted to")
     group.add_argument("chat_id")
@@ -40,8 +44,10 @@ def run(args: argparse.Namespace, settings: Settings,
     from bot.core.stations import StationDirectory, UnknownStation
     from bot.db.engine import make_engine, make_session_factory
 
+    directory = StationDirectory.from_settings(settings)
     try:
-        station = StationDirectory.from_settings(settings).station_id(getattr(args, "station", None))
+        station = directory.station_id(getattr(args, "station", None))
+        stations = [directory.lookup(value).id for value in getattr(args, "stations", None) or ()]
     except UnknownStation as error:
         print(error)
         return 1
@@ -50,37 +56,47 @@ def run(args: argparse.Namespace, settings: Settings,
         with make_session_factory(engine)() as session, session.begin():
             if args.command == "tickets":
                 return print_stats(session, settings, args.month, station)
-            return run_staff(session, args, station, clock())
+            return run_staff(session, settings, args, station, stations, clock())
     finally:
         engine.dispose()
 
 
-def run_staff(session: Session, args: argparse.Namespace, station: str | None, now: datetime) -> int:
-    """`station` is the resolved id of --station, or None."""
-    from bot.db.models import StaffGroup, StaffMember
-    from bot.handoff.repository import HandoffRepositories
+def run_staff(session: Session, settings: Settings, args: argparse.Namespace, station: str | None,
+              stations: list[str], now: datetime) -> int:
+    """`station` and `stations` are the resolved ids of --station (set-group) and the repeated --station (add)."""
+    from bot.db.models import StaffGroup, StaffMember, StaffStation
+    from bot.db.repositories import Repositories
+    from bot.handoff.context import HandoffContext
+    from bot.handoff.desk import remove_member
+    from bot.handoff.permissions import load as load_permissions
 
-    repos = HandoffRepositories(session)
+    repos = Repositories(session).handoff
+    chosen = list(dict.fromkeys(stations))
     command = args.staff_command
     if command == "add":
+        roles = load_permissions(settings.handoff.permissions_file).roles
+        if args.role not in roles:
+            print(f"unknown role {args.role!r}; roles: {', '.join(roles)} (knowledge/staff_permissions.yml)")
+            return 1
         member = session.query(StaffMember).filter_by(channel=CHANNEL, external_id=args.telegram_id).one_or_none()
         if member is None:
             member = StaffMember(channel=CHANNEL, external_id=args.telegram_id, created_at=now)
             session.add(member)
-        member.name, member.role, member.station_id, member.active = args.name, args.role, station, True
+        member.name, member.role, member.active = args.name, args.role, True
+        member.stations = [StaffStation(station_id=s) for s in chosen]
         session.flush()
-        repos.tickets.log(None, "cli", "staff_added", now, detail=f"staff={member.id} role={args.role}",
-                          staff_id=member.id)
-        print(f"staff {member.id}: {member.name} ({member.role}, {member.station_id or 'district'})")
+        repos.tickets.log(None, "cli", "staff_added", now, staff_id=member.id,
+                          detail=f"staff={member.id} role={args.role} stations={','.join(chosen) or 'district'}")
+        print(f"staff {member.id}: {member.name} ({member.role}, {', '.join(member.station_ids) or 'district'})")
         return 0
     if command == "remove":
         member = repos.staff.find(CHANNEL, args.telegram_id)
         if member is None:
             print(f"no active staff member {args.telegram_id}")
             return 1
-        member.active = False
-        repos.tickets.log(None, "cli", "staff_removed", now, detail=f"staff={member.id}", staff_id=member.id)
-        print(f"removed {member.name}")
+        released = remove_member(HandoffContext.load(settings), Repositories(session), member, "cli", now)
+        back = f"; tickets back in the queue: {', '.join(f'#{n}' for n in released)}" if released else ""
+        print(f"removed {member.name}{back}")
         return 0
     if command == "set-group":
         group = session.query(StaffGroup).filter_by(station_id=station).one_or_none() if station else \
@@ -99,7 +115,8 @@ def run_staff(session: Session, args: argparse.Namespace, station: str | None, n
         return 0
     for member in repos.staff.all():
         state = "" if member.active else " (removed)"
-        print(f"{member.external_id}\t{member.name}\t{member.role}\t{member.station_id or 'district'}{state}")
+        stations = ",".join(member.station_ids) or "district"
+        print(f"{member.external_id}\t{member.name}\t{member.role}\t{stations}{state}")
     for group in repos.groups.all():
         print(f"group {group.chat_id}\t{group.station_id or 'district'}")
     return 0

@@ -14,6 +14,8 @@ import yaml
 from bot.core.content import Content, Texts
 from bot.core.stations import StationDirectory, describe_hours
 from bot.core.workdays import WorkingDays
+from bot.handoff.permissions import Permissions
+from bot.handoff.permissions import load as load_permissions
 from bot.lectures.context import topic_names
 from bot.settings import HandoffConfig, OpeningSpan, Settings
 
@@ -62,6 +64,10 @@ class HandoffContext:
     def t(self, key: str, lang: str = STAFF_LANG, **values: Any) -> Any:
         value = self.texts.get(key, lang, **values)
         return value.strip() if isinstance(value, str) else value
+
+    @property
+    def permissions(self) -> Permissions:
+        return Permissions(load_permissions(self.config.permissions_file))
 
     def is_urgent(self, text: str) -> bool:
         folded = (text or "").casefold()

@@ -15,6 +15,8 @@ from bot.db.models import StaffMember, Ticket
 from bot.db.repositories import Repositories
 from bot.handoff import notices, whistle
 from bot.handoff.context import HandoffContext
+from bot.handoff.permissions import (ACT_FOR_OTHERS, CLAIM, CLOSE, NOTE, REPLY, TRANSFER, VIEW_PERSONAL_DATA,
+                                     VIEW_QUEUE)
 from bot.handoff.repository import CLAIMED, CLOSED, OPEN
 from bot.legal_aid import staff_notices as aid_staff
 from bot.mediation import desk as mediation_desk  # mediation (t14)
@@ -111,6 +113,18 @@ class StaffDesk:
                                     thread_id=thread_id)
             if ticket.staff is not None:
                 self._card_to_claimer(repos, ticket.staff, ticket, now, self.ctx.t("desk_topic_hint"))
+            notices.deliver_held(self.ctx, repos, ticket, now)
+
+    def topic_failed(self, ticket_id: int) -> None:
+        """No forum topic could be opened: the claimer gets the card and what the resident sent, in private."""
+        with self.sessions() as session, session.begin():
+            repos = Repositories(session)
+            now = self.clock()
+            ticket = repos.handoff.tickets.get(ticket_id)
+            if ticket is None or ticket.staff is None or ticket.status != CLAIMED:
+                return
+            self._card_to_claimer(repos, ticket.staff, ticket, now, self.ctx.t("desk_reply_hint", id=ticket.id))
+            notices.deliver_held(self.ctx, repos, ticket, now)
 
     def _refuse(self, repos: Repositories, inbound: StaffInbound, now: datetime) -> StaffReply:
         if inbound.kind == "message":
@@ -139,6 +153,8 @@ class StaffDesk:
             repos.handoff.tickets.log(None, staff.name, "bad_button", now, detail=inbound.button_data[:64],
                                       staff_id=staff.id)
             return StaffReply(notice=self.ctx.t("desk_button_expired"))
+        if not self.ctx.permissions.check(repos.session, staff, CLAIM, ticket.station_id, now, ticket.id):
+            return StaffReply(notice=self.ctx.t("desk_not_permitted"))
         return self._claim(repos, staff, ticket, inbound, now)
 
     def _claim(self, repos: Repositories, staff: StaffMember, ticket: Ticket, inbound: StaffInbound,
@@ -165,13 +181,21 @@ class StaffDesk:
         if ticket.thread_id is None:
             # No topic: relays go to the claimer's private chat.
             self._card_to_claimer(repos, staff, ticket, now, ctx.t("desk_reply_hint", id=ticket.id))
+        notices.deliver_held(ctx, repos, ticket, now)  # to the topic, or the claimer's private chat
         return StaffReply(edit=done)
 
     def _card_to_claimer(self, repos: Repositories, staff: StaffMember, ticket: Ticket, now: datetime,
                          hint: str) -> None:
-        """Only the claimer sees the phone unmasked, in their private chat: others in the group never do."""
+        """The card in the claimer's private chat: unmasked only when their role may see personal data (audited)."""
         recipient = repos.handoff.recipient(staff.channel, staff.external_id)
-        card = f"{notices.card(self.ctx, ticket, now, reveal=True)}\n\n{hint}"
+        permissions = self.ctx.permissions
+        # A role that never sees personal data simply gets the masked card; no refusal to audit.
+        reveal = permissions.allows(staff, VIEW_PERSONAL_DATA, ticket.station_id) and permissions.unmask(
+            repos.session, staff, ticket.station_id, f"ticket={ticket.id}", now, ticket.id)
+        card = notices.card(self.ctx, ticket, now, reveal=reveal)
+        if not reveal:
+            card += "\n" + self.ctx.t("desk_card_masked_note")
+        card = f"{card}\n\n{hint}"
         repos.notifications.add(recipient.id, Outbound(card), now)
 
     # --- commands --------------------------------------------------------------------------------------------
@@ -179,14 +203,24 @@ class StaffDesk:
     def _command(self, repos: Repositories, staff: StaffMember, inbound: StaffInbound, now: datetime) -> StaffReply:
         words = inbound.text.split()[1:]
         command = inbound.command
+        permissions = self.ctx.permissions
         if command in ("queue", "mine"):
+            stations = permissions.stations_for(staff, VIEW_QUEUE)
+            if stations == ():
+                permissions.check(repos.session, staff, VIEW_QUEUE, None, now)
+                return self._reply(self.ctx.t("desk_not_permitted"))
             repos.handoff.tickets.log(None, staff.name, f"viewed_{command}", now, staff_id=staff.id)
-            return self._reply(self._queue(repos, staff, now) if command == "queue" else self._mine(repos, staff, now))
+            listed = self._queue(repos, stations, now) if command == "queue" else self._mine(repos, staff, now)
+            return self._reply(listed)
         if command not in COMMANDS:
             return StaffReply()
         ticket, words = self._ticket_of(repos, inbound, words)
         if ticket is None:
             return self._reply(self.ctx.t("desk_which_ticket", command=command))
+        action = NOTE if command == "note" else CLOSE if command == "close" else TRANSFER if command == "transfer" \
+            else REPLY
+        if not permissions.check(repos.session, staff, action, ticket.station_id, now, ticket.id):
+            return self._reply(self.ctx.t("desk_not_permitted"))
         if command == "note":
             repos.handoff.tickets.log(ticket.id, staff.name, "note", now, detail=" ".join(words), staff_id=staff.id)
             return self._reply(self.ctx.t("desk_note_saved", id=ticket.id))
@@ -218,12 +252,14 @@ class StaffDesk:
         group = repos.handoff.groups.by_chat(inbound.channel, inbound.chat_id)
         return repos.handoff.tickets.by_thread(group.id, inbound.thread_id) if group else None
 
-    @staticmethod
-    def _may_handle(staff: StaffMember, ticket: Ticket) -> bool:
-        return ticket.status == CLAIMED and (ticket.staff_id == staff.id or staff.role == "supervisor")
+    def _may_handle(self, staff: StaffMember, ticket: Ticket) -> bool:
+        """The claimer, or someone whose role may act for others at the ticket's station."""
+        if ticket.status != CLAIMED:
+            return False
+        return ticket.staff_id == staff.id or self.ctx.permissions.allows(staff, ACT_FOR_OTHERS, ticket.station_id)
 
-    def _queue(self, repos: Repositories, staff: StaffMember, now: datetime) -> str:
-        return self._ticket_list(repos.handoff.tickets.queue(staff.station_id), "desk_queue", "desk_queue_empty", now)
+    def _queue(self, repos: Repositories, stations: tuple[str, ...] | None, now: datetime) -> str:
+        return self._ticket_list(repos.handoff.tickets.queue(stations), "desk_queue", "desk_queue_empty", now)
 
     def _mine(self, repos: Repositories, staff: StaffMember, now: datetime) -> str:
         return self._ticket_list(repos.handoff.tickets.mine(staff.id), "desk_mine", "desk_mine_empty", now)
@@ -256,14 +292,17 @@ class StaffDesk:
         lang = ticket.user.language
         other = repos.handoff.staff.find(staff.channel, target) if target else None
         if other is not None and other.id != staff.id:
+            if not ctx.permissions.allows(other, CLAIM, ticket.station_id):
+                repos.handoff.tickets.log(ticket.id, staff.name, "refused", now, staff_id=staff.id,
+                                          detail=f"transfer to staff={other.id} not permitted")
+                return ctx.t("desk_transfer_not_permitted", id=ticket.id, target=other.name)
             ticket.staff_id = other.id
             repos.session.flush()
             repos.session.refresh(ticket)
             repos.handoff.tickets.log(ticket.id, staff.name, "transferred", now, staff_id=staff.id,
                                       detail=f"staff={other.id}")
-            recipient = repos.handoff.recipient(other.channel, other.external_id)
-            card = f"{ctx.t('desk_transfer_to_you', id=ticket.id, staff=staff.name)}\n\n{notices.card(ctx, ticket, now)}"
-            repos.notifications.add(recipient.id, Outbound(card), now)
+            self._card_to_claimer(repos, other, ticket, now, ctx.t("desk_transfer_to_you", id=ticket.id,
+                                                                    staff=staff.name))
             told = ctx.t("handoff_transferred", lang, id=ticket.id, target=self._name(ticket, lang))
             notices.to_resident(repos, ticket, Outbound(told), now)
             return ctx.t("desk_transferred", id=ticket.id, target=other.name)
@@ -288,6 +327,8 @@ class StaffDesk:
         ticket = self._ticket_in_topic(repos, inbound)
         if ticket is None or ticket.status != CLAIMED:
             return StaffReply()
+        if not self.ctx.permissions.check(repos.session, staff, REPLY, ticket.station_id, now, ticket.id):
+            return self._reply(self.ctx.t("desk_not_permitted"))
         if not self._may_handle(staff, ticket):
             repos.handoff.tickets.log(ticket.id, staff.name, "refused", now, detail="message", staff_id=staff.id)
             return self._reply(self.ctx.t("desk_not_yours", id=ticket.id))
@@ -318,3 +359,28 @@ class StaffDesk:
     @staticmethod
     def _reply(text: str) -> StaffReply:
         return StaffReply([Outbound(text)])
+
+
+def remove_member(ctx: HandoffContext, repos: Repositories, member: StaffMember, actor: str, now: datetime) -> list[int]:
+    """Stop a member at once: they can no longer act, each ticket they held goes back to its queue, posted anew with
+    the whistle re-armed, and nothing more reaches their private chat, not even what was already queued for it.
+    Returns the tickets released."""
+    member.active = False
+    released = []
+    for ticket in repos.handoff.tickets.mine(member.id):
+        # A new claimer gets a new topic: the old one may be read by the member who left.
+        ticket.status, ticket.staff_id, ticket.thread_id = OPEN, None, None
+        repos.session.flush()
+        repos.session.refresh(ticket)
+        whistle.schedule(ctx, repos, ticket, now)
+        repos.handoff.tickets.log(ticket.id, actor, "released", now, staff_id=member.id,
+                                  detail=f"staff={member.id} removed")
+        notices.post_new(ctx, repos, ticket, now)
+        lang = ticket.user.language
+        notices.to_resident(repos, ticket, Outbound(ctx.t("handoff_requeued", lang, id=ticket.id)), now)
+        released.append(ticket.id)
+    desk_chat = repos.handoff.recipient(member.channel, member.external_id)
+    withdrawn = repos.notifications.withdraw_unsent(desk_chat.id, "staff member removed", now)
+    repos.handoff.tickets.log(None, actor, "staff_removed", now, staff_id=member.id,
+                              detail=f"staff={member.id} released={len(released)} withdrawn={withdrawn}")
+    return released

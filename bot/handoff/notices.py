@@ -9,11 +9,15 @@ from bot.core.messages import Button, Outbound
 from bot.db.models import Ticket
 from bot.db.repositories import Repositories
 from bot.handoff.context import HandoffContext
+from bot.core.masking import mask_text
+from bot.handoff.permissions import VIEW_PERSONAL_DATA
 from bot.handoff.repository import CLAIMED, URGENT, desk_channel
-from bot.handoff.summary import mask_phones, phone_for
+from bot.handoff.summary import phone_for
 
 CLAIM_VERB = "tk"
 RATE_VERB = "rate"
+HELD = "held"  # ticket.summary key: what the resident sent while the ticket waited, for its claimer alone
+HELD_LIMIT = 30
 
 
 def age_minutes(ticket: Ticket, now: datetime) -> int:
@@ -28,9 +32,9 @@ def card(ctx: HandoffContext, ticket: Ticket, now: datetime, reveal: bool = Fals
     """The ticket as staff see it. Phone numbers stay masked except in the claimer's own copy (`reveal`)."""
     summary = ticket.summary or {}
     claimed = reveal and ticket.status == CLAIMED
-    said = "\n".join(f"· {line if claimed else mask_phones(line)}" for line in summary.get("messages") or [])
+    said = "\n".join(f"· {line if claimed else mask_text(line)}" for line in summary.get("messages") or [])
     said = said or ctx.t("desk_no_messages")
-    context = "\n".join(f"· {line}" for line in summary.get("context") or []) or "—"
+    context = "\n".join(f"· {line if claimed else mask_text(line)}" for line in summary.get("context") or []) or "—"
     return ctx.t(
         "desk_ticket_card",
         id=ticket.id,
@@ -104,3 +108,42 @@ def to_handler(repos: Repositories, ticket: Ticket, message: Outbound, now: date
 def to_resident(repos: Repositories, ticket: Ticket, message: Outbound, now: datetime,
                 copy_from: tuple[str, int] | None = None) -> None:
     repos.notifications.add(ticket.user_id, message, now, copy_from=copy_from)
+
+
+def hold(ticket: Ticket, chat_id: str, message_id: int | None, text: str | None) -> bool:
+    """Keep what the resident sent while the ticket waits, for its claimer only: the message's id (the channel keeps
+    its content), else its text when the resident consented (`text` is None otherwise). False when nothing was kept."""
+    summary = dict(ticket.summary or {})
+    held = list(summary.get(HELD) or [])
+    if len(held) >= HELD_LIMIT:
+        return False
+    if message_id is not None:
+        held.append({"chat": chat_id, "message": message_id})
+    elif text:
+        held.append({"text": text[:1000]})
+    else:
+        return False
+    summary[HELD] = held
+    ticket.summary = summary
+    return True
+
+
+def deliver_held(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime) -> int:
+    """Pass the messages held while the ticket waited to whoever now handles it (its topic or its claimer)."""
+    summary = dict(ticket.summary or {})
+    held = summary.pop(HELD, None) or []
+    if not held:
+        return 0
+    # A claimer whose role may not see personal data gets text masked and no files.
+    full = ctx.permissions.allows(ticket.staff, VIEW_PERSONAL_DATA, ticket.station_id)
+    to_handler(repos, ticket, Outbound(ctx.t("desk_held_messages", id=ticket.id, count=len(held))), now)
+    for item in held:
+        if "message" in item and full:
+            to_handler(repos, ticket, Outbound(""), now, copy_from=(str(item["chat"]), int(item["message"])))
+        elif "message" in item:
+            to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent_withheld", id=ticket.id)), now)
+        else:
+            text = item["text"] if full else mask_text(item["text"])
+            to_handler(repos, ticket, Outbound(ctx.t("desk_resident_says", id=ticket.id, text=text)), now)
+    ticket.summary = summary
+    return len(held)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Conversation, StaffGroup, StaffMember, Ticket, TicketEvent, User, WhistleTimer
 
 OPEN, CLAIMED, CLOSED, CANCELLED = "open", "claimed", "closed", "cancelled"
+SUPERVISOR = "supervisor"
 ACTIVE = (OPEN, CLAIMED)
 URGENT, NORMAL = 0, 1
 
@@ -30,21 +31,23 @@ class StaffRepository:
         return self.session.get(StaffMember, staff_id)
 
     def all(self) -> list[StaffMember]:
-        return list(self.session.scalars(select(StaffMember).order_by(StaffMember.station_id, StaffMember.name)))
+        return list(self.session.scalars(select(StaffMember).order_by(StaffMember.name, StaffMember.id)))
+
+    def active(self, channel: str) -> list[StaffMember]:
+        query = select(StaffMember).where(StaffMember.channel == channel, StaffMember.active.is_(True))
+        return list(self.session.scalars(query.order_by(StaffMember.id)))
 
     def supervisors(self, channel: str, station_id: str | None) -> list[StaffMember]:
         """The station's supervisors, else the district's; every supervisor for a ticket with no station."""
-        query = select(StaffMember).where(StaffMember.channel == channel, StaffMember.role == "supervisor",
-                                          StaffMember.active.is_(True)).order_by(StaffMember.id)
+        supervisors = [m for m in self.active(channel) if m.role == SUPERVISOR]
         if station_id is None:
-            return list(self.session.scalars(query))
-        own = list(self.session.scalars(query.where(StaffMember.station_id == station_id)))
-        return own or list(self.session.scalars(query.where(StaffMember.station_id.is_(None))))
+            return supervisors
+        own = [m for m in supervisors if station_id in m.station_ids]
+        return own or [m for m in supervisors if not m.station_ids]
 
     def of_station(self, channel: str, station_id: str | None) -> list[StaffMember]:
-        query = select(StaffMember).where(StaffMember.channel == channel, StaffMember.active.is_(True),
-                                          or_(StaffMember.station_id == station_id, StaffMember.station_id.is_(None)))
-        return list(self.session.scalars(query.order_by(StaffMember.id)))
+        """Active members of the station, and district-wide ones."""
+        return [m for m in self.active(channel) if not m.station_ids or station_id in m.station_ids]
 
 
 class StaffGroupRepository:
@@ -112,6 +115,21 @@ class TicketRepository:
         self.session.expire_all()
         return claimed
 
+    def mark_whistled(self, ticket_id: int, now: datetime) -> bool:
+        """The whistle's half of the claim's condition: touch the ticket only while it is still open.
+
+        The same row and the same `status='open'` test as `claim`, so the two take the row lock in turn: a claim that
+        committed first leaves the whistle no row; a whistle that came first makes the claim wait for it."""
+        statement = (
+            update(_tickets)
+            .where(_tickets.c.id == ticket_id, _tickets.c.status == OPEN)
+            .values(whistled_at=now)
+            .returning(_tickets.c.id)
+        )
+        whistled = self.session.execute(statement).scalar() is not None
+        self.session.expire_all()
+        return whistled
+
     def position(self, ticket: Ticket) -> int:
         """Place in the queue of the ticket's station: urgent first, then oldest first."""
         ahead = and_(
@@ -122,10 +140,11 @@ class TicketRepository:
         same_station = Ticket.station_id.is_(None) if ticket.station_id is None else Ticket.station_id == ticket.station_id
         return int(self.session.scalar(select(func.count()).select_from(Ticket).where(ahead, same_station)) or 0)
 
-    def queue(self, station_id: str | None, limit: int = 20) -> list[Ticket]:
+    def queue(self, station_ids: tuple[str, ...] | None, limit: int = 20) -> list[Ticket]:
+        """Waiting tickets of these stations and the district's (None: every station), urgent first, oldest first."""
         query = select(Ticket).where(Ticket.status == OPEN)
-        if station_id is not None:
-            query = query.where(Ticket.station_id == station_id)
+        if station_ids is not None:
+            query = query.where(or_(Ticket.station_id.in_(station_ids), Ticket.station_id.is_(None)))
         return list(self.session.scalars(query.order_by(Ticket.priority, Ticket.opened_at).limit(limit)))
 
     def mine(self, staff_id: int) -> list[Ticket]:
@@ -166,26 +185,28 @@ class WhistleRepository:
         self.session.execute(delete(WhistleTimer).where(WhistleTimer.ticket_id == ticket_id,
                                                         WhistleTimer.fired_at.is_(None)))
 
-    def claim_due(self, now: datetime, limit: int) -> list[WhistleTimer]:
-        """Mark due timers fired in one statement; a timer claimed by another process is skipped, never fired twice."""
-        candidates = (
-            select(_timers.c.id)
+    def due(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        """(timer id, ticket id) of unfired timers that are due, oldest first; nothing is locked yet."""
+        query = (
+            select(_timers.c.id, _timers.c.ticket_id)
             .where(_timers.c.fired_at.is_(None), _timers.c.due_at <= now)
-            .order_by(_timers.c.due_at)
+            .order_by(_timers.c.due_at, _timers.c.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
+        return [(row.id, row.ticket_id) for row in self.session.execute(query)]
+
+    def fire(self, timer_id: int, now: datetime, outcome: str) -> WhistleTimer | None:
+        """Mark one timer fired with its outcome; None when another process fired it first."""
         statement = (
             update(_timers)
-            .where(_timers.c.id.in_(candidates), _timers.c.fired_at.is_(None))
-            .values(fired_at=now)
+            .where(_timers.c.id == timer_id, _timers.c.fired_at.is_(None))
+            .values(fired_at=now, outcome=outcome)
             .returning(_timers.c.id)
         )
-        ids = list(self.session.execute(statement).scalars())
-        if not ids:
-            return []
-        query = select(WhistleTimer).where(WhistleTimer.id.in_(ids)).order_by(WhistleTimer.due_at, WhistleTimer.id)
-        return list(self.session.scalars(query))
+        if self.session.execute(statement).scalar() is None:
+            return None
+        self.session.expire_all()
+        return self.session.get(WhistleTimer, timer_id)
 
     def for_ticket(self, ticket_id: int) -> list[WhistleTimer]:
         query = select(WhistleTimer).where(WhistleTimer.ticket_id == ticket_id).order_by(WhistleTimer.step)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -37,14 +36,6 @@ def build(turn: Turn, text: str, limit: int) -> dict[str, Any]:
     if draft:
         summary["context"].append("lecture_request_draft: " + ", ".join(sorted(k for k in draft if k != "phone")))
     return summary
-
-
-_PHONE_LIKE = re.compile(r"\d(?:[\s-]?\d){6,}")
-
-
-def mask_phones(text: str) -> str:
-    """Mask anything that looks like a phone number in a resident's message, as phones are masked before a claim."""
-    return _PHONE_LIKE.sub(lambda match: mask(re.sub(r"[\s-]", "", match.group())), text)
 
 
 def phone_for(summary: dict[str, Any], claimed: bool) -> str:

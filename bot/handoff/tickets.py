@@ -10,7 +10,9 @@ from bot.core.messages import Attachment, Inbound, InboundKind, Outbound, Reply
 from bot.core.turn import Turn
 from bot.db.models import Ticket
 from bot.handoff import notices, summary, whistle
+from bot.core.masking import mask_text
 from bot.handoff.context import HandoffContext
+from bot.handoff.permissions import VIEW_PERSONAL_DATA
 from bot.handoff.repository import CANCELLED, CLAIMED, CLOSED, NORMAL, OPEN, URGENT, desk_channel
 
 log = logging.getLogger(__name__)
@@ -102,20 +104,35 @@ def intercept(turn: Turn, inbound: Inbound) -> Reply | None:
         return Reply()
     if not relayable:
         return None
-    relay_from_resident(turn, ticket, inbound)
-    return Reply([Outbound(turn.t("handoff_passed_on", id=ticket.id).strip())])
+    kept = hold_for_claimer(turn, ticket, inbound)
+    return Reply([Outbound(turn.t("handoff_held" if kept else "handoff_not_held", id=ticket.id).strip())])
+
+
+def hold_for_claimer(turn: Turn, ticket: Ticket, inbound: Inbound) -> bool:
+    """While the ticket waits nothing the resident sends is posted to the staff group: it is kept for the claimer."""
+    ctx, repos = context(turn), turn.repos
+    said = inbound.text if inbound.kind is InboundKind.TEXT else ""
+    if said and ctx.is_urgent(said) and ticket.priority != URGENT:
+        ticket.priority = URGENT
+        repos.handoff.tickets.log(ticket.id, "resident", "became_urgent", turn.now)
+    kept = notices.hold(ticket, inbound.chat_id, inbound.message_id, said if turn.consented else None)
+    repos.handoff.tickets.log(ticket.id, "resident", "held" if kept else "not_held", turn.now,
+                              detail=inbound.kind.value)
+    return kept
 
 
 def relay_from_resident(turn: Turn, ticket: Ticket, inbound: Inbound) -> None:
-    """Pass what the resident sent to whoever handles the ticket: text as text, anything else as a copy."""
+    """Pass what the resident sent to the claimer of the ticket (its topic or their private chat): text as text,
+    anything else as a copy."""
     ctx, repos = context(turn), turn.repos
+    # A claimer whose role may not see personal data gets text masked and no files.
+    full = ctx.permissions.allows(ticket.staff, VIEW_PERSONAL_DATA, ticket.station_id)
     if inbound.kind is InboundKind.TEXT or inbound.kind is InboundKind.COMMAND:
         said = inbound.text or f"/{inbound.command}"
-        if ticket.status == OPEN and ctx.is_urgent(said) and ticket.priority != URGENT:
-            ticket.priority = URGENT
-            repos.handoff.tickets.log(ticket.id, "resident", "became_urgent", turn.now)
-        message = Outbound(ctx.t("desk_resident_says", id=ticket.id, text=said))
+        message = Outbound(ctx.t("desk_resident_says", id=ticket.id, text=said if full else mask_text(said)))
         notices.to_handler(repos, ticket, message, turn.now)
+    elif inbound.message_id is not None and not full:
+        notices.to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent_withheld", id=ticket.id)), turn.now)
     elif inbound.message_id is not None:
         notices.to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent", id=ticket.id)), turn.now)
         notices.to_handler(repos, ticket, Outbound(""), turn.now, copy_from=(inbound.chat_id, inbound.message_id))

@@ -13,7 +13,7 @@ from bot.db.repositories import Repositories
 from bot.handoff import notices
 from bot.handoff.context import HandoffContext
 from bot.handoff.hours import is_open, next_opening
-from bot.handoff.repository import OPEN, URGENT
+from bot.handoff.repository import URGENT
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -47,23 +47,29 @@ def schedule(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: date
 
 
 def fire_due(sessions: sessionmaker[Session], ctx: HandoffContext, clock: Callable[[], datetime]) -> int:
-    """Claim due timers and write their whistles in the same transaction; return how many whistled."""
+    """Fire due timers, each in its own transaction, and write their whistles with it; return how many whistled.
+
+    Each whistle first passes the claim's own conditional UPDATE on the ticket row (`mark_whistled`), then marks its
+    timer fired: the ticket lock is taken before the timer's, in the same order as a claim (ticket, then its timers),
+    so the two never deadlock and a whistle never follows a committed claim."""
     fired = 0
-    while True:
+    with sessions() as session:
+        due = Repositories(session).handoff.whistles.due(clock(), BATCH)
+    for timer_id, ticket_id in due:
         now = clock()
         with sessions() as session, session.begin():
             repos = Repositories(session)
-            claimed = repos.handoff.whistles.claim_due(now, BATCH)
-            for timer in claimed:
-                ticket = repos.handoff.tickets.get(timer.ticket_id)
-                if ticket is None or ticket.status != OPEN:
-                    timer.outcome = SKIPPED
-                    continue
-                blow(ctx, repos, ticket, timer.step, timer.target, now)
-                timer.outcome = FIRED
-                fired += 1
-        if len(claimed) < BATCH:
-            return fired
+            if not repos.handoff.tickets.mark_whistled(ticket_id, now):
+                repos.handoff.whistles.fire(timer_id, now, SKIPPED)  # claimed, closed or cancelled meanwhile
+                continue
+            timer = repos.handoff.whistles.fire(timer_id, now, FIRED)
+            if timer is None:
+                continue  # another process fired this one
+            blow(ctx, repos, repos.handoff.tickets.get(ticket_id), timer.step, timer.target, now)
+            fired += 1
+    if len(due) == BATCH:
+        fired += fire_due(sessions, ctx, clock)
+    return fired
 
 
 def blow(ctx: HandoffContext, repos: Repositories, ticket: Ticket, step: int, target: str, now: datetime) -> None:

@@ -1,5 +1,5 @@
-"""Legal aid for staff: the new application in the station's group (phone masked), the full view (audited), and
-status changes, each told to the applicant through the notifications outbox."""
+"""Legal aid for staff: the new application in the station's group (name and phone masked), the full view (a
+permission, audited), and status changes (a permission), each told to the applicant through the notifications outbox."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 from bot.core.callbacks import Action
 from bot.core.content import Texts
+from bot.core.masking import mask_name
 from bot.core.messages import Attachment, Button, Outbound
 from bot.db.models import AidApplication, StaffMember
 from bot.db.repositories import Repositories
+from bot.handoff.permissions import DECIDE_LEGAL_AID
 from bot.handoff.repository import desk_channel
 from bot.legal_aid.context import book_for
 from bot.legal_aid.parsing import mask_phone
@@ -26,7 +28,7 @@ STAFF_LANG = "zh"
 
 
 def card(ctx: HandoffContext, application: AidApplication, reveal: bool = False, lang: str = STAFF_LANG) -> str:
-    """The application as staff see it; the phone is masked unless revealed to one member of staff."""
+    """The application as staff see it; name and phone are masked unless revealed to one member of staff."""
     texts, fields = ctx.texts, application.fields
     phone = fields.get("phone") or ""
     text = texts.get(
@@ -34,7 +36,7 @@ def card(ctx: HandoffContext, application: AidApplication, reveal: bool = False,
         number=application.tracking_number,
         status=texts.get(f"aid_status_{application.status}", lang),
         station=ctx.station_name(application.station_id, lang),
-        name=fields.get("name") or "-",
+        name=(fields.get("name") if reveal else mask_name(fields.get("name") or "")) or "-",
         phone=phone if reveal else mask_phone(phone),
         claim=book_for(ctx.settings).claims.get(application.claim, {}).get(lang, application.claim),
         matter=ctx.topic_name(application.matter, lang),
@@ -76,11 +78,15 @@ def post_new(ctx: HandoffContext, repos: Repositories, application: AidApplicati
 
 
 def view(ctx: HandoffContext, repos: Repositories, staff: StaffMember, application_id: int, now: datetime) -> str:
-    """Send the full application privately to a registered member of staff and log the opening; returns the notice."""
+    """Send the full application privately to a member of staff whose role may see personal data at the application's
+    station, and audit the unmasking; returns the notice."""
     texts = ctx.texts
     application = repos.aid.get(application_id)
     if application is None:
         return texts.get("desk_button_expired", STAFF_LANG)
+    if not ctx.permissions.unmask(repos.session, staff, application.station_id, f"aid={application.tracking_number}",
+                                  now):
+        return texts.get("desk_not_permitted", STAFF_LANG).strip()
     repos.handoff.tickets.log(None, staff.name, "aid_viewed", now, detail=application.tracking_number, staff_id=staff.id)
     evidence = repos.aid.evidence_of(application.id)
     text = card(ctx, application, reveal=True)
@@ -130,6 +136,9 @@ def press(ctx: HandoffContext, repos: Repositories, staff: StaffMember, action: 
     application = repos.aid.lock(int(number))
     if application is None:
         return None
+    if not ctx.permissions.check(repos.session, staff, DECIDE_LEGAL_AID, application.station_id, now,
+                                 detail=application.tracking_number):
+        return ctx.texts.get("desk_not_permitted", STAFF_LANG).strip()
     try:
         change_status(ctx, repos, application, target, None, staff.name, now)
     except TransitionError as error:

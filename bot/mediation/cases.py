@@ -143,11 +143,3 @@ def parse_term(text: str) -> Term:
 def perform_by(terms: list[Term]) -> date | None:
     """The agreement's last deadline: the day performance is followed up."""
     return max((term.by for term in terms), default=None)
-
-
-def may(permissions: dict[str, list[str]], action: str, role: str, is_claimer: bool, staff_station: str | None,
-        case_station: str | None) -> bool:
-    """Whether a member of staff may take this action on this case (mediation.yml `permissions`)."""
-    allowed = permissions.get(action, [])
-    in_scope = staff_station is None or case_station is None or staff_station == case_station
-    return in_scope and (role in allowed or (is_claimer and "claimer" in allowed))

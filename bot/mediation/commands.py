@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, settings: Settings,
 
 
 def list_cases(repos, ctx, status: str | None, station: str | None, out: TextIO) -> int:
-    from bot.mediation.staff import mask_name
+    from bot.core.masking import mask_name
 
     cases = repos.mediation.listing(status, station)
     for c in cases:
@@ -165,9 +165,9 @@ def show(repos, ctx, case, member, now: datetime, out: TextIO) -> int:
 
     reveal = False
     if member is not None:
-        acts.check(ctx, repos, member, "view", case, now)
-        repos.handoff.tickets.log(None, member.name, "med_viewed", now, detail=case.number, staff_id=member.id)
-        reveal = True
+        reveal = ctx.permissions.unmask(repos.session, member, case.station_id, f"mediation={case.number}", now)
+        if not reveal:
+            raise acts.StaffError("md_staff_not_allowed", number=case.number)
     print(acts.card(ctx, case, reveal=reveal), file=out)
     if case.agreement.get("terms"):
         from bot.mediation.documents import terms_text

@@ -13,6 +13,8 @@ import yaml
 
 from bot.core.content import Content, Texts, pick
 from bot.core.stations import StationDirectory
+from bot.handoff.permissions import Permissions
+from bot.handoff.permissions import load as load_permissions
 from bot.knowledge.laws import Article, StatuteTable, statute_table
 from bot.settings import Settings
 
@@ -109,6 +111,10 @@ class MediationContext:
 
     def committee(self, station_id: str | None, lang: str) -> str:
         return pick(self.config["committee"], lang).format(station=self.station_name(station_id, lang))
+
+    @property
+    def permissions(self) -> Permissions:
+        return Permissions(load_permissions(self.settings.handoff.permissions_file))
 
     def court(self, lang: str) -> str:
         return pick(self.config["judicial_confirmation"]["court"], lang)

@@ -10,11 +10,13 @@ from datetime import date, datetime, timedelta
 
 from bot.core.callbacks import Action
 from bot.core.messages import Button, Outbound
+from bot.core.masking import mask_name
 from bot.core.phones import mask as mask_phone
 from bot.db.models import MediationCase, StaffMember
 from bot.db.repositories import Repositories
 from bot.mediation import documents
-from bot.mediation.cases import Outcome, Party, Status, Term, may, perform_by
+from bot.handoff.permissions import ACT_FOR_OTHERS, MEDIATE, RECORD_MEDIATION
+from bot.mediation.cases import Outcome, Party, Status, Term, perform_by
 from bot.mediation.context import STAFF_LANG, MediationContext
 
 log = logging.getLogger(__name__)
@@ -35,10 +37,6 @@ class StaffError(Exception):
         return ctx.t(self.key, **self.values)
 
 
-def mask_name(name: str) -> str:
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else "—"
-
-
 def card(ctx: MediationContext, case: MediationCase, reveal: bool = False, lang: str = STAFF_LANG) -> str:
     """The case as staff see it: names and phones masked, the story held back, unless revealed to one member."""
     fields = case.fields
@@ -48,9 +46,9 @@ def card(ctx: MediationContext, case: MediationCase, reveal: bool = False, lang:
     return ctx.t(
         "md_staff_card", lang, number=case.number, status=ctx.t(f"md_status_{case.status}", lang),
         kind=ctx.data.option("kind", case.kind, lang), station=ctx.station_name(case.station_id, lang),
-        applicant=fields.get("name", "") if reveal else mask_name(fields.get("name", "")),
+        applicant=(fields.get("name", "") if reveal else mask_name(fields.get("name", ""))) or "—",
         phone=(phone if reveal else mask_phone(phone)) if phone else "—",
-        other=fields.get("other_name", "") if reveal else mask_name(fields.get("other_name", "")),
+        other=(fields.get("other_name", "") if reveal else mask_name(fields.get("other_name", ""))) or "—",
         relation=ctx.data.option("other_relation", fields.get("other_relation", ""), lang),
         other_phone=(other_phone if reveal else mask_phone(other_phone)) if other_phone else "—",
         way=ctx.data.option("way", fields.get("way", ""), lang),
@@ -98,12 +96,12 @@ def tell_parties(repos: Repositories, case: MediationCase, make, now: datetime) 
 
 def check(ctx: MediationContext, repos: Repositories, staff: StaffMember, action: str, case: MediationCase,
           now: datetime) -> None:
-    """Refuse (and audit) an act the permission table does not allow this member on this case."""
-    claimer = case.mediator_id is not None and case.mediator_id == staff.id
-    if not staff.active or not may(ctx.config["permissions"], action, staff.role, claimer, staff.station_id,
-                                   case.station_id):
-        repos.handoff.tickets.log(None, staff.name, "refused", now, detail=f"mediation {action} {case.number}",
-                                  staff_id=staff.id)
+    """Refuse an act the permission table (knowledge/staff_permissions.yml) does not allow this member on this case;
+    the refusal is audited. Running a case (`mediate`) is for the mediator who took it, or one who may act for others."""
+    permissions = ctx.permissions
+    if action == MEDIATE and case.mediator_id is not None and case.mediator_id != staff.id:
+        action = ACT_FOR_OTHERS
+    if not permissions.check(repos.session, staff, action, case.station_id, now, detail=case.number):
         raise StaffError("md_staff_not_allowed", number=case.number)
 
 
@@ -125,7 +123,8 @@ def press(ctx: MediationContext, repos: Repositories, staff: StaffMember, action
 
 
 def claim(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, now: datetime) -> str:
-    check(ctx, repos, staff, "claim", case, now)
+    if case.mediator_id is None:
+        check(ctx, repos, staff, MEDIATE, case, now)
     if not repos.mediation.claim(case.id, staff.id, now):
         case = repos.mediation.get(case.id)
         repos.mediation.log(case, "claim_refused", staff.name, now, shown=False)
@@ -135,8 +134,9 @@ def claim(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: 
     case = repos.mediation.get(case.id)
     repos.mediation.log(case, "claimed", staff.name, now)
     recipient = repos.handoff.recipient(staff.channel, staff.external_id)
-    repos.notifications.add(recipient.id, Outbound(card(ctx, case, reveal=True) + "\n\n" + ctx.t("md_staff_claim_hint",
-                                                                                                number=case.number)), now)
+    reveal = ctx.permissions.unmask(repos.session, staff, case.station_id, f"mediation={case.number}", now)
+    repos.notifications.add(recipient.id, Outbound(card(ctx, case, reveal=reveal) + "\n\n" + ctx.t("md_staff_claim_hint",
+                                                                                                  number=case.number)), now)
     repos.handoff.tickets.log(None, staff.name, "med_claimed", now, detail=case.number, staff_id=staff.id)
     tell_parties(repos, case, lambda lang, party: [Outbound(ctx.t("md_told_mediator", lang, number=case.number,
                                                                   staff=staff.name))], now)
@@ -145,8 +145,8 @@ def claim(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: 
 
 def view(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, now: datetime) -> str:
     """The full case, privately to the member, and the viewing in the audit log."""
-    check(ctx, repos, staff, "view", case, now)
-    repos.handoff.tickets.log(None, staff.name, "med_viewed", now, detail=case.number, staff_id=staff.id)
+    if not ctx.permissions.unmask(repos.session, staff, case.station_id, f"mediation={case.number}", now):
+        raise StaffError("md_staff_not_allowed", number=case.number)
     recipient = repos.handoff.recipient(staff.channel, staff.external_id)
     repos.notifications.add(recipient.id, Outbound(card(ctx, case, reveal=True), desk_buttons(ctx, case)), now)
     return ctx.t("md_staff_view_sent")
@@ -157,7 +157,7 @@ def view(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: M
 def reached(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, accepted: bool,
             now: datetime) -> str:
     """Staff reached the other party by phone: their answer counts as if given through the link."""
-    check(ctx, repos, staff, "reached", case, now)
+    check(ctx, repos, staff, RECORD_MEDIATION, case, now)
     if case.status != Status.INVITED:
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     case.respondent_by, case.updated_at = "phone", now
@@ -191,7 +191,9 @@ def place_text(ctx: MediationContext, case: MediationCase, lang: str) -> str:
 def schedule(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase,
              times: list[datetime], place: str | None, now: datetime) -> str:
     """Propose one to three session times; each party in the chat picks one."""
-    check(ctx, repos, staff, "schedule", case, now)
+    check(ctx, repos, staff, MEDIATE, case, now)
+    if case.mediator_id is None:
+        raise StaffError("md_staff_claim_first", number=case.number)
     if case.status not in (Status.ACCEPTED, Status.SCHEDULING, Status.SCHEDULED):
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     if not 1 <= len(times) <= 3 or any(moment <= now for moment in times):
@@ -245,7 +247,9 @@ def settle_session(ctx: MediationContext, repos: Repositories, case: MediationCa
 def record(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, outcome: Outcome,
            now: datetime, *, reason: str = "", facts: str = "", matters: str = "", terms: list[Term] = ()) -> str:
     """The session's outcome. An agreement's terms are structured; both parties get the 调解协议书 to confirm."""
-    check(ctx, repos, staff, "record", case, now)
+    check(ctx, repos, staff, MEDIATE, case, now)
+    if case.mediator_id is None:
+        raise StaffError("md_staff_claim_first", number=case.number)
     if case.status not in (Status.SCHEDULED, Status.ACCEPTED, Status.SCHEDULING):
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     if outcome is Outcome.FAILURE:
@@ -293,7 +297,7 @@ def send_agreement(ctx: MediationContext, repos: Repositories, case: MediationCa
 def effective(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, on: date,
               now: datetime) -> str:
     """The agreement was signed and sealed at the station: the 30 days for judicial confirmation start."""
-    check(ctx, repos, staff, "effective", case, now)
+    check(ctx, repos, staff, RECORD_MEDIATION, case, now)
     if case.status != Status.AGREED:
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     if on > ctx.local(now).date():
@@ -333,7 +337,7 @@ def judicial_notice(ctx: MediationContext, case: MediationCase, lang: str, deadl
 def filed(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, on: date,
           now: datetime) -> str:
     """The parties filed for judicial confirmation: no more reminders."""
-    check(ctx, repos, staff, "ruling", case, now)
+    check(ctx, repos, staff, RECORD_MEDIATION, case, now)
     if case.status != Status.EFFECTIVE:
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     case.filed_on, case.updated_at = on, now
@@ -344,7 +348,7 @@ def filed(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: 
 def ruling(ctx: MediationContext, repos: Repositories, staff: StaffMember, case: MediationCase, result: str,
            on: date, now: datetime) -> str:
     """The court's ruling on the application: confirmed (enforceable) or rejected."""
-    check(ctx, repos, staff, "ruling", case, now)
+    check(ctx, repos, staff, RECORD_MEDIATION, case, now)
     if case.status != Status.EFFECTIVE or result not in ("confirmed", "rejected"):
         raise StaffError("md_staff_wrong_status", number=case.number, status=ctx.t(f"md_status_{case.status}"))
     case.ruling, case.ruling_on = result, on

@@ -67,18 +67,35 @@ class Outbox:
             return repository.claim(self.channel, self.worker, self.clock(), lease, self.config.batch_size,
                                     external_ids)
 
-    def sent(self, notification_id: int) -> bool:
-        with self.sessions() as session, session.begin():
-            return NotificationRepository(session).mark_sent(notification_id, self.worker, self.clock())
+    @property
+    def renew_every(self) -> float:
+        """How often a sender renews the lease of what it holds: three times a lease, so one late renewal is no lapse."""
+        return self.config.claim_lease_seconds / 3
 
-    def retry_later(self, notification_id: int, error: str) -> None:
+    def renew(self, batch: list[PendingNotification]) -> int:
+        """Extend the lease of a claimed batch while it is being sent; returns how many rows the claim still holds."""
+        if not batch:
+            return 0
+        with self.sessions() as session, session.begin():
+            ids = [pending.id for pending in batch]
+            return NotificationRepository(session).renew(ids, batch[0].token, self.clock())
+
+    def still_held(self, pending: PendingNotification) -> bool:
+        """Renew one row's lease just before its send; False when the claim lapsed and someone else may send it."""
+        return self.renew([pending]) == 1
+
+    def sent(self, pending: PendingNotification) -> bool:
+        with self.sessions() as session, session.begin():
+            return NotificationRepository(session).mark_sent(pending.id, pending.token, self.clock())
+
+    def retry_later(self, pending: PendingNotification, error: str) -> None:
         with self.sessions() as session, session.begin():
             repository = NotificationRepository(session)
-            repository.release(notification_id, self.worker, error, self.clock(), self.config.max_attempts)
+            repository.release(pending.id, pending.token, error, self.clock(), self.config.max_attempts)
 
-    def failed(self, notification_id: int, error: str) -> None:
+    def failed(self, pending: PendingNotification, error: str) -> None:
         with self.sessions() as session, session.begin():
-            NotificationRepository(session).give_up(notification_id, self.worker, error, self.clock())
+            NotificationRepository(session).give_up(pending.id, pending.token, error, self.clock())
 
     def forget_sent(self) -> int:
         """Delete notifications dealt with more than keep_sent_days ago."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ class PendingNotification:
     message: Outbound
     thread_id: int | None = None
     copy_from: tuple[str, int] | None = None
+    token: str = ""  # the claim's fencing token: a lapsed claimer's token no longer matches the row
 
 
 def encode_buttons(rows: list[list[Button]]) -> list[list[dict[str, str]]]:
@@ -75,8 +77,10 @@ class NotificationRepository:
 
         A row is claimable when nobody holds it, or when its claim is older than the lease (the claimer died).
         On PostgreSQL, rows another process is claiming are skipped rather than waited for; the outer WHERE
-        repeats the conditions, so a row claimed meanwhile is never claimed twice.
+        repeats the conditions, so a row claimed meanwhile is never claimed twice. Each claim gets a fresh token:
+        only its holder may renew the lease, mark the row sent, or release it.
         """
+        token = uuid.uuid4().hex
         claimable = and_(
             _table.c.sent_at.is_(None),
             _table.c.failed_at.is_(None),
@@ -96,7 +100,7 @@ class NotificationRepository:
         statement = (
             update(_table)
             .where(_table.c.id.in_(candidates), claimable)
-            .values(claimed_by=worker, claimed_at=now)
+            .values(claimed_by=worker, claimed_at=now, claim_token=token)
             .returning(_table.c.id)
         )
         ids = list(self.session.execute(statement).scalars())
@@ -110,28 +114,45 @@ class NotificationRepository:
         )
         return [
             PendingNotification(row.id, row.user_id, chat_id, _outbound(row), row.thread_id,
-                                (row.copy_chat_id, row.copy_message_id) if row.copy_chat_id else None)
+                                (row.copy_chat_id, row.copy_message_id) if row.copy_chat_id else None, token)
             for row, chat_id in rows
         ]
 
-    def mark_sent(self, notification_id: int, worker: str, now: datetime) -> bool:
+    @staticmethod
+    def _held(notification_id: int, token: str):
+        """The row is still held by this claim and not yet dealt with."""
+        return and_(_table.c.id == notification_id, _table.c.claim_token == token, _table.c.sent_at.is_(None),
+                    _table.c.failed_at.is_(None))
+
+    def renew(self, ids: list[int], token: str, now: datetime) -> int:
+        """Extend the lease of the rows this claim still holds (a send still in progress); how many it still holds."""
+        statement = (
+            update(_table)
+            .where(_table.c.id.in_(ids), _table.c.claim_token == token, _table.c.sent_at.is_(None),
+                   _table.c.failed_at.is_(None))
+            .values(claimed_at=now)
+        )
+        return self.session.execute(statement).rowcount or 0
+
+    def mark_sent(self, notification_id: int, token: str, now: datetime) -> bool:
         """Record the send; False when our claim had lapsed and another process took the row over."""
         statement = (
             update(_table)
-            .where(_table.c.id == notification_id, _table.c.claimed_by == worker, _table.c.sent_at.is_(None))
+            .where(self._held(notification_id, token))
             .values(sent_at=now, attempts=_table.c.attempts + 1)
         )
         return bool(self.session.execute(statement).rowcount)
 
-    def release(self, notification_id: int, worker: str, error: str, now: datetime, max_attempts: int) -> None:
+    def release(self, notification_id: int, token: str, error: str, now: datetime, max_attempts: int) -> None:
         """Give the row back for a later try, or give up on it after max_attempts."""
         attempts = _table.c.attempts + 1
         statement = (
             update(_table)
-            .where(_table.c.id == notification_id, _table.c.claimed_by == worker, _table.c.sent_at.is_(None))
+            .where(self._held(notification_id, token))
             .values(
                 claimed_by=None,
                 claimed_at=None,
+                claim_token=None,
                 attempts=attempts,
                 error=error[:200],
                 failed_at=case((attempts >= max_attempts, now), else_=None),
@@ -139,14 +160,24 @@ class NotificationRepository:
         )
         self.session.execute(statement)
 
-    def give_up(self, notification_id: int, worker: str, error: str, now: datetime) -> None:
+    def give_up(self, notification_id: int, token: str, error: str, now: datetime) -> None:
         """Never try this one again (the user blocked the bot, or the chat is gone)."""
         statement = (
             update(_table)
-            .where(_table.c.id == notification_id, _table.c.claimed_by == worker, _table.c.sent_at.is_(None))
+            .where(self._held(notification_id, token))
             .values(failed_at=now, error=error[:200], attempts=_table.c.attempts + 1)
         )
         self.session.execute(statement)
+
+    def withdraw_unsent(self, user_id: int, reason: str, now: datetime) -> int:
+        """Never send what is still waiting for this user (a member of staff who was removed); a send already under
+        way cannot be called back."""
+        statement = (
+            update(_table)
+            .where(_table.c.user_id == user_id, _table.c.sent_at.is_(None), _table.c.failed_at.is_(None))
+            .values(failed_at=now, error=reason[:200])
+        )
+        return self.session.execute(statement).rowcount or 0
 
     def for_user(self, user_id: int) -> list[Notification]:
         query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)

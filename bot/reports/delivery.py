@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.content import load_texts
 from bot.core.messages import Attachment, Outbound
-from bot.db.models import ReportDelivery, StaffMember
+from bot.db.models import ReportDelivery, StaffMember, StaffStation
 from bot.db.repositories import Repositories
+from bot.handoff.repository import SUPERVISOR
 from bot.reports.periods import BEIJING, Period
 from bot.reports.service import build_report
 from bot.reports.render import to_pdf, to_xlsx
@@ -66,8 +67,12 @@ def claim(session: Session, period: str, station: str, worker: str, now: datetim
 
 def supervisors(session: Session, station: str) -> list[StaffMember]:
     """The active supervisors of a station; for the district report, those attached to no station."""
-    query = select(StaffMember).where(StaffMember.role == "supervisor", StaffMember.active.is_(True))
-    query = query.where(StaffMember.station_id.is_(None) if station == DISTRICT else StaffMember.station_id == station)
+    query = select(StaffMember).where(StaffMember.role == SUPERVISOR, StaffMember.active.is_(True))
+    member_of = select(StaffStation.staff_id)
+    if station == DISTRICT:
+        query = query.where(StaffMember.id.not_in(member_of))
+    else:
+        query = query.where(StaffMember.id.in_(member_of.where(StaffStation.station_id == station)))
     return list(session.scalars(query.order_by(StaffMember.id)))
 
 
@@ -78,9 +83,9 @@ def deliver_monthly_reports(sessions: sessionmaker[Session], settings: Settings,
     if period is None:
         return 0
     with sessions() as session:
-        stations = [DISTRICT, *sorted({m.station_id for m in session.scalars(
-            select(StaffMember).where(StaffMember.role == "supervisor", StaffMember.active.is_(True),
-                                      StaffMember.station_id.is_not(None)))})]
+        supervised = select(StaffStation.station_id).join(StaffMember, StaffMember.id == StaffStation.staff_id).where(
+            StaffMember.role == SUPERVISOR, StaffMember.active.is_(True)).distinct()
+        stations = [DISTRICT, *sorted(session.scalars(supervised))]
     sent = 0
     for station in stations:
         with sessions.begin() as session:

@@ -141,7 +141,7 @@ def build_document(
             Table(t("report_table_by_staff"),
                   [t("report_staff"), t("report_station"), t("report_tickets_claimed"),
                    t("report_claimed_in_window"), t("report_claim_average"), t("report_rating_average")],
-                  [[name, labels.station(home or "district"), count, windowed, minutes or "-", rating or "-"]
+                  [[name, labels.station(home), count, windowed, minutes or "-", rating or "-"]
                    for name, home, count, windowed, minutes, rating in figures.tables["tickets_by_staff"]]),
             Table(t("report_table_ratings"), [t("report_stars"), t("report_count")],
                   [["★" * stars, count] for stars, count in figures.tables["ratings"]]),

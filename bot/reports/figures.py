@@ -152,12 +152,13 @@ def _tickets(session: Session, figures: Figures) -> None:
         (name, count, done, windowed, _ratio(windowed, count), _round(minutes), _round(rating))
         for name, count, done, windowed, minutes, rating in session.execute(by_station)
     ]
+    # A member may serve several stations: a row per member and the station of the tickets they took.
     by_staff = (
-        select(StaffMember.name, StaffMember.station_id, func.count(), in_window, func.avg(to_claim) / 60.0,
+        select(StaffMember.name, station, func.count(), in_window, func.avg(to_claim) / 60.0,
                func.avg(cast(Ticket.rating, Float)))
         .join(StaffMember, StaffMember.id == Ticket.staff_id)
-        .where(*where).group_by(StaffMember.id, StaffMember.name, StaffMember.station_id)
-        .order_by(func.count().desc(), StaffMember.name)
+        .where(*where).group_by(StaffMember.id, StaffMember.name, station)
+        .order_by(func.count().desc(), StaffMember.name, station)
     )
     figures.tables["tickets_by_staff"] = [
         (name, home, count, windowed, _round(minutes), _round(rating))

@@ -32,6 +32,7 @@ from bot.notifications.outbox import Outbox
 from bot.reports.delivery import deliver_monthly_reports
 from bot.settings import Settings
 from bot.telegram_channel import handlers
+from bot.telegram_channel.authenticity import drop_forged_updates, webhook_secret
 from bot.telegram_channel.handlers import BotServices
 from bot.telegram_channel.notifications import NotificationCourier
 from bot.telegram_channel.ordering import PerChatUpdateProcessor
@@ -112,6 +113,8 @@ def build_application(settings: Settings, assistant: Assistant, updater: bool = 
         .post_shutdown(post_shutdown)
         .build()
     )
+    # Before every other group: a forged private-chat update reaches no handler and changes nothing.
+    application.add_handler(TypeHandler(Update, drop_forged_updates), group=-1)
     # Edits first: otherwise the text and command handlers would also match edited messages.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.note_edit))
     application.add_handler(CallbackQueryHandler(handlers.press_button))
@@ -173,6 +176,7 @@ async def _fire_then_deliver(context: handlers.Context, fire_due, feature_contex
 
 def run(settings: Settings, assistant: Assistant, webhook: bool = False) -> None:
     """Run until interrupted, by long polling or behind a webhook."""
+    secret = webhook_secret(settings) if webhook else None  # before anything starts: no webhook without a secret
     application = build_application(settings, assistant)
     if not webhook:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -180,7 +184,6 @@ def run(settings: Settings, assistant: Assistant, webhook: bool = False) -> None
     hook = settings.webhook
     if not hook.url:
         raise ValueError("webhook mode needs webhook.url in the config (or WEBHOOK__URL)")
-    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
     application.run_webhook(
         listen=hook.listen,
         port=hook.port,

@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 
 
 class NotificationCourier:
-    """Claims this channel's pending notifications and sends each once; one delivery run at a time per process."""
+    """Claims this channel's pending notifications and sends each once; one delivery run at a time per process.
+
+    A claimed batch's lease is renewed while it is being sent (a rate-limited group can hold a send for minutes), and
+    each row is checked to be still held just before its send: a claim that lapsed anyway is never sent or marked.
+    """
 
     def __init__(self, outbox: Outbox):
         self.outbox = outbox
@@ -30,10 +34,27 @@ class NotificationCourier:
         async with self._running:
             while True:
                 batch = await services.run_domain(self.outbox.claim)
-                for pending in batch:
-                    sent += await self._send(context.bot, services, pending)
+                keeper = asyncio.create_task(self._keep_claimed(services, batch)) if batch else None
+                try:
+                    for pending in batch:
+                        sent += await self._send(context.bot, services, pending)
+                finally:
+                    if keeper is not None:
+                        keeper.cancel()
                 if len(batch) < self.outbox.config.batch_size:
                     return sent
+
+    async def _keep_claimed(self, services, batch: list[PendingNotification]) -> None:
+        """Renew the batch's lease until the batch is done, so no other process takes a row still being sent."""
+        while True:
+            await asyncio.sleep(self.outbox.renew_every)
+            try:
+                held = await services.run_domain(self.outbox.renew, batch)
+            except Exception:  # noqa: BLE001 - a missed renewal is retried; the send itself is fenced by its token
+                log.warning("could not renew the claim of %d notifications", len(batch), exc_info=True)
+                continue
+            if not held:
+                return
 
     async def after_update(self, update: object, context: Context) -> None:
         """Deliver at once what this process's last transactions wrote, without holding up the chat's next update."""
@@ -46,6 +67,9 @@ class NotificationCourier:
         log.info("forgot %d delivered notifications", forgotten)
 
     async def _send(self, bot: Bot, services, pending: PendingNotification) -> int:
+        if not await services.run_domain(self.outbox.still_held, pending):
+            log.warning("notification %s not sent: its claim lapsed and another sender may have it", pending.id)
+            return 0
         try:
             if pending.copy_from is not None:
                 from_chat, message_id = pending.copy_from
@@ -56,13 +80,13 @@ class NotificationCourier:
         except (Forbidden, BadRequest) as error:
             # Blocked by the user, or a chat that is gone: trying again would not help.
             log.warning("notification %s to user %s dropped: %s", pending.id, pending.user_id, error.message)
-            await services.run_domain(self.outbox.failed, pending.id, error.message)
+            await services.run_domain(self.outbox.failed, pending, error.message)
             return 0
         except TelegramError as error:
             log.info("notification %s will be retried: %s", pending.id, error.message)
-            await services.run_domain(self.outbox.retry_later, pending.id, error.message)
+            await services.run_domain(self.outbox.retry_later, pending, error.message)
             return 0
-        if not await services.run_domain(self.outbox.sent, pending.id):
+        if not await services.run_domain(self.outbox.sent, pending):
             log.warning("notification %s was sent after its claim lapsed", pending.id)
         return 1
 

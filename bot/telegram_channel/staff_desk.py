@@ -77,6 +77,7 @@ async def show(update: Update, context: Context, desk: StaffDesk, reply: StaffRe
         except TelegramError as error:
             # No topic (no right to manage topics): the claimer still has the ticket, answered by /reply.
             log.warning("could not open a topic for ticket %s: %s", request.ticket_id, error.message)
+            await context.bot_data.run_domain(desk.topic_failed, request.ticket_id)
     message = update.effective_message
     thread = message.message_thread_id if message and message.is_topic_message else None
     for outbound in reply.messages:

@@ -408,7 +408,7 @@ def create_app(settings: Settings, assistant: Assistant, telegram=None) -> Starl
         Route("/metrics", web.metrics),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    if telegram is not None:
+    if telegram is not None and settings.webhook.url:  # polling needs no route, and so offers none to forge
         routes.append(Route(f"/{settings.webhook.path.strip('/')}", telegram_webhook.route(telegram, settings),
                             methods=["POST"]))
     middleware = [

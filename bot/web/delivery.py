@@ -79,8 +79,10 @@ class WebDelivery:
                 external_id, lang = await self.run_blocking(self.visitor_of, pending.user_id)
                 streams = self._streams.get(external_id)
                 if not streams:  # they left between the claim and now: the row waits for their return
-                    await self.run_blocking(self.outbox.retry_later, pending.id, "visitor left")
+                    await self.run_blocking(self.outbox.retry_later, pending, "visitor left")
                     continue
+                if not await self.run_blocking(self.outbox.still_held, pending):
+                    continue  # the claim lapsed and another worker holds the row now: it sends, not us
                 message = pending.message
                 if pending.copy_from is not None and not message.text:
                     # a photo or file staff sent in Telegram; the page can only say so
@@ -88,7 +90,7 @@ class WebDelivery:
                 shown = outbound_json(message)
                 for queue in streams:
                     queue.put_nowait(shown)
-                await self.run_blocking(self.outbox.sent, pending.id)
+                await self.run_blocking(self.outbox.sent, pending)
                 sent += 1
             if len(batch) < self.outbox.config.batch_size:
                 break

@@ -30,6 +30,13 @@ def build() -> Starlette:
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Migrate once, say where the chat is, and serve until interrupted."""
+    if settings.telegram_bot_token is not None and settings.webhook.url:
+        from bot.telegram_channel.authenticity import MissingWebhookSecret, webhook_secret
+
+        try:
+            webhook_secret(settings)
+        except MissingWebhookSecret as error:
+            raise SystemExit(str(error)) from None
     upgrade(settings.database_url)
     if workers > 1 and settings.telegram_bot_token is not None and not settings.webhook.url:
         raise SystemExit("several workers need Telegram's webhook (webhook.url): long polling allows one process")

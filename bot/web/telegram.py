@@ -11,13 +11,15 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.settings import Settings
+from bot.telegram_channel.authenticity import webhook_secret
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 
-def _secret(settings: Settings) -> str | None:
-    return settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
+def _secret(settings: Settings) -> str:
+    """The webhook's secret; MissingWebhookSecret when there is none or it is weak: no webhook takes forged updates."""
+    return str(webhook_secret(settings))
 
 
 async def start(application: Application, settings: Settings) -> None:
@@ -47,7 +49,7 @@ def route(application: Application, settings: Settings):
     secret = _secret(settings)
 
     async def take_update(request: Request) -> Response:
-        if secret is not None and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
             return Response(status_code=403)
         try:
             update = Update.de_json(await request.json(), application.bot)

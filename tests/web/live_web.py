@@ -20,7 +20,7 @@ from tests.fakebot import free_port
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "web"
 PHONE = (390, 844)
-WEBHOOK_SECRET = "web-e2e-secret"
+WEBHOOK_SECRET = "web-e2e-secret_0123456789abcdef"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage")

@@ -252,3 +252,15 @@ def test_a_shared_location_finds_the_nearest_station_and_nonsense_is_refused(web
     assert "离您最近的站点" in visitor.turn("location", "39.91,116.73")
     assert visitor.post_turn("location", "north pole").status_code == 400
     assert visitor.post_turn("location", "95,116").status_code == 400
+
+
+def test_the_web_service_refuses_a_telegram_webhook_without_a_secret(settings):
+    from pydantic import SecretStr
+
+    from bot.web.server import serve
+
+    webhook = settings.webhook.model_copy(update={"url": "https://example.invalid/telegram"})
+    unsafe = settings.model_copy(update={"telegram_bot_token": SecretStr("123:abc"), "webhook": webhook,
+                                         "telegram_webhook_secret": None})
+    with pytest.raises(SystemExit, match="TELEGRAM_WEBHOOK_SECRET is not set"):
+        serve(unsafe, "127.0.0.1", 0, 1)
