@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations")
-    db_commands.add_parser("purge", help="delete conversations past their retention period")
+    purge = db_commands.add_parser("purge", help="enforce privacy/retention.yml: delete personal data past its period")
+    purge.add_argument("--dry-run", action="store_true", help="print the counts per class and change nothing")
     kb = commands.add_parser("kb", help="the knowledge base")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
     kb_commands.add_parser("check", help="fail on unresolved citations, missing translations, duplicates, stale entries")
@@ -111,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(settings.database_url)
             print("database is up to date")
         else:
-            messages, updates = build_assistant(settings).purge_expired()
-            print(f"deleted {messages} expired messages and {updates} old update records")
+            from bot.privacy.commands import print_purge
+
+            print_purge(build_assistant(settings), dry_run=args.dry_run)
         return 0
     if command == "serve":
         from bot.web.server import serve as serve_web

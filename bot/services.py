@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.assistant import Assistant, Clock, utcnow
+from bot.core import urgent
 from bot.core.background import Preloaded
 from bot.core.content import Content
 from bot.db.engine import make_engine, make_session_factory
@@ -50,6 +51,8 @@ def build_assistant(
         lambda: KnowledgeBase.load(settings.knowledge_dir), "knowledge-base"
     )
     index = Preloaded.ready(retriever) if retriever else Preloaded(lambda: Retriever(loaded.get().entries), "retrieval")
+    # The urgent-words segmenter loads its own dictionary; warm it now, not inside a resident's first turn.
+    Preloaded(lambda: urgent.load(settings.handoff.urgent_words_file), "urgent-words")
     return Assistant(
         settings,
         Content.load(settings.menus_dir),

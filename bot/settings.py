@@ -154,8 +154,11 @@ class HotQuestionsConfig(BaseModel):
 
 
 class PrivacyConfig(BaseModel):
-    conversation_retention_days: int = 180
-    draft_retention_days: int = 30
+    """Where the retention table is, and the per-resident flood limit."""
+
+    retention_file: Path = Path("privacy/retention.yml")
+    flood_messages: int = Field(40, gt=0)  # at most this many updates from one resident ...
+    flood_seconds: int = Field(60, gt=0)  # ... in this many seconds; more get one polite answer, then silence
 
 
 class LecturesConfig(BaseModel):
@@ -290,6 +293,7 @@ class Settings(BaseSettings):
         self.nlu_dir = self.config_dir / self.nlu_dir
         self.handoff.urgent_words_file = self.config_dir / self.handoff.urgent_words_file
         self.handoff.permissions_file = self.config_dir / self.handoff.permissions_file
+        self.privacy.retention_file = self.config_dir / self.privacy.retention_file
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):
             relative = self.database_url[len(prefix):]

@@ -113,6 +113,7 @@ def test_expired_conversations_are_purged(assistant, clock):
     resident = Resident(assistant)
     resident.command("start")
     clock.advance(days=179)
-    assert assistant.purge_expired() == (0, 1)
+    purged = assistant.purge_expired()
+    assert (purged["messages"], purged["dedupe_rows"]) == (0, 1)
     clock.advance(days=2)
-    assert assistant.purge_expired()[0] == 2
+    assert assistant.purge_expired()["messages"] == 2

@@ -151,7 +151,7 @@ def test_outside_office_hours_the_ticket_waits_but_urgent_ones_reach_the_duty_de
     other = server.private_user(9303)
     other.click(other.ask("/start"), "✅ 同意")
     mark = server.mark()
-    answer = other.ask("他威胁要打我，我很害怕")
+    answer = other.ask("他正在打我，我很害怕")
     assert "110" in answer["text"] and "12348" in answer["text"]
     duty = server.wait_for("sendMessage", to_chat(DUTY), after=mark)
     assert "紧急" in duty["text"] and server.keyboard_labels(duty.message) == [["✋ 认领/报到"]]

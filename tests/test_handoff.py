@@ -54,7 +54,7 @@ def test_without_consent_no_messages_reach_the_summary(assistant, staffed):
 def test_urgent_words_jump_the_queue_and_give_emergency_numbers_at_once(assistant, staffed, clock):
     resident_at_luyuan(assistant, "1001").command("human")
     urgent = resident_at_luyuan(assistant, "1002")
-    urgent.say("我老公家暴，天天打我")
+    urgent.say("我老公正在打我")
     assert "110" in urgent.text and "12348" in urgent.text and "前面还有 0 位" in urgent.text
     opened = ticket(assistant, 2)
     assert opened.priority == 0 and (opened.window_ends_at - clock.now).total_seconds() == 180
@@ -122,7 +122,7 @@ def test_relay_both_ways_then_close_and_rate_with_a_comment(assistant, staffed):
 
 def test_queue_lists_urgent_first_and_mine_lists_claimed_tickets(assistant, staffed):
     resident_at_luyuan(assistant, "1001").command("human")
-    resident_at_luyuan(assistant, "1002").say("有人威胁我")
+    resident_at_luyuan(assistant, "1002").say("有人拿着刀正在威胁我")
     queue = command(staffed, "502", "/queue").messages[0].text.splitlines()
     assert queue[1].startswith("#2 🚨紧急") and queue[2].startswith("#1 潞源街道")
     act(staffed, "501", "button", button_data="tk:1")

@@ -123,7 +123,7 @@ def test_cancel_abandons_the_draft_and_its_files(assistant):
 def test_abandoned_drafts_are_purged_after_the_retention_period(assistant, clock):
     resident = start(assistant)
     resident.press("其他事项")
-    clock.advance(days=assistant.settings.privacy.draft_retention_days + 1)
+    clock.advance(days=assistant.retention.days("drafts") + 1)
     assistant.purge_expired()
     with assistant.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AidDraft)) == 0

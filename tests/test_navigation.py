@@ -122,7 +122,7 @@ def test_cancel_returns_home_from_anywhere(assistant):
     resident.command("menu")
     resident.press("服务站点")
     resident.command("cancel")
-    assert "已取消" in resident.text and "💬 法律咨询" in resident.labels()
+    assert "没有进行中的表单" in resident.text and "💬 法律咨询" in resident.labels()
 
 
 def test_typing_a_menu_label_opens_that_screen(assistant):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import consult, screens
+from bot.core import consult, flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
@@ -28,6 +28,8 @@ from bot.lectures import request_form as lecture_request_form
 from bot.mediation import intake as mediation_intake  # mediation (t14)
 from bot.mediation import parties as mediation_parties  # mediation (t14)
 from bot.nlu.service import NluService
+from bot.privacy import screens as privacy
+from bot.privacy.retention import RetentionPolicy, purge
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,7 @@ class Assistant:
             **lecture_actions.VERBS,
             RATE_VERB: handoff.rate,
             aid_form.VERB: aid_form.press,
+            privacy.VERB: privacy.press,
             mediation_intake.VERB: mediation_intake.press,  # mediation (t14)
             mediation_parties.VERB: mediation_parties.press,  # mediation (t14)
         }
@@ -110,7 +113,12 @@ class Assistant:
         return self._retriever.get()
 
     def handle(self, inbound: Inbound) -> Reply:
-        """Handle one inbound exactly once and return what to show."""
+        """Handle one inbound exactly once and return what to show.
+
+        Slow work comes first and outside the transaction: a short read decides whether typed text will be a
+        question, NLU and retrieval classify it, and only then the user's row is locked for the short write.
+        """
+        understood = self._understand_outside(inbound)
         with self.sessions() as session, session.begin():
             repos = Repositories(session)
             now = self.clock()
@@ -121,14 +129,46 @@ class Assistant:
                 return self._outside_private_chat(inbound)
             language = "en" if (inbound.language_hint or "").lower().startswith("en") else "zh"
             user = repos.users.find_or_create(inbound.channel, inbound.user_id, inbound.chat_id, language)
-            turn = Turn(self, repos, user, now)
+            turn = Turn(self, repos, user, now, understood=understood)
             reply = self._dispatch(turn, inbound)
             self._record(turn, inbound, reply)
             return reply
 
+    def _understand_outside(self, inbound: Inbound) -> consult.Understanding | None:
+        """NLU and retrieval for typed text that will reach consultation, with no transaction open while they run."""
+        text = inbound.text
+        if inbound.kind is not InboundKind.TEXT or not inbound.private_chat or not any(ch.isalpha() for ch in text):
+            return None
+        if len(text) > self.settings.max_text_length or _normalise_label(text) in self._labels:
+            return None
+        with self.sessions() as session:  # read what is needed, then release before classifying
+            repos = Repositories(session)
+            user = repos.users.find(inbound.channel, inbound.user_id)
+            if user is not None and user.conversation is not None:
+                turn = Turn(self, repos, user, self.clock())
+                if flood.over(turn) or self._form_in_progress(turn) \
+                        or repos.handoff.tickets.active_for(user.id) is not None:
+                    return None
+        return consult.Understanding.of(self, text)
+
+    def _form_in_progress(self, turn: Turn) -> str | None:
+        """The form node whose answers the resident is typing, if any."""
+        screen = turn.conversation.screen
+        if screen == aid_form.NODE and aid_form.current_draft(turn) is not None:
+            return screen
+        if screen == lecture_request_form.NODE and turn.conversation.data.get(lecture_request_form.DRAFT):
+            return screen
+        if screen == mediation_intake.NODE and turn.conversation.data.get(mediation_intake.DRAFT):  # mediation (t14)
+            return screen
+        return None
+
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
+        if flood.count(turn):
+            log.info("flood limit reached by user %s", turn.user.id)
+            return flood.answer(turn)
         # While staff have the conversation the bot is silent and relays; a ticket's rating comment is taken here too.
-        handed_over = handoff.intercept(turn, inbound)
+        # A form in progress keeps its typed answers and its /cancel, even while a ticket is open.
+        handed_over = handoff.intercept(turn, inbound, form_in_progress=self._form_in_progress(turn) is not None)
         if handed_over is not None:
             return handed_over
         kind = inbound.kind
@@ -180,8 +220,16 @@ class Assistant:
         if not any(ch.isalpha() for ch in text):
             return self._hint(turn, "not_understood")
         if handoff.context(turn).is_urgent(text):
-            return Reply([handoff.open_ticket(turn, "urgent", text)])
+            return self._urgent(turn, text)
         return consult.ask(turn, text)
+
+    def _urgent(self, turn: Turn, text: str) -> Reply:
+        """An emergency gets the emergency numbers and an urgent ticket, and still the answer to its question."""
+        ticket = handoff.open_ticket(turn, "urgent", text)
+        answer = consult.ask(turn, text)
+        if turn.conversation.screen == handoff.NODE:  # no answer, only the way to staff: the ticket says it all
+            return Reply([ticket])
+        return Reply([ticket] + answer.messages)
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:
         """A short explanation, with the buttons of the screen the user is still on."""
@@ -262,14 +310,15 @@ class Assistant:
         user = turn.user
         if choice == "yes":
             user.consent, user.consent_at = "granted", turn.now
-            note = "consent_granted"
+            note = turn.t("consent_granted")
         elif choice in ("no", "withdraw"):
-            note = "consent_withdrawn" if user.consent == "granted" else "consent_declined"
+            # Withdrawing deletes what consent allowed, and says what went; declining had nothing to delete.
+            note = privacy.withdraw(turn) if user.consent == "granted" else turn.t("consent_declined")
             user.consent, user.consent_at, user.station_id = "declined", None, None
         else:
             return None
         home = screens.show_node(turn, self.content.menu.root)
-        home.text = f"{turn.t(note)}\n\n{home.text}"
+        home.text = f"{note.strip()}\n\n{home.text}"
         return home
 
     def _outside_private_chat(self, inbound: Inbound) -> Reply:
@@ -281,6 +330,8 @@ class Assistant:
 
     def _record(self, turn: Turn, inbound: Inbound, reply: Reply) -> None:
         """Keep the conversation; without consent, keep only what kind of message it was."""
+        if turn.forgotten:
+            return
         keep_text = turn.consented
         incoming = inbound.text or inbound.command or inbound.button_data
         row = dict(user_id=turn.user.id, created_at=turn.now)
@@ -304,13 +355,17 @@ class Assistant:
         self.sessions.kw["bind"].dispose()
         self.nlu.close()
 
-    def purge_expired(self) -> tuple[int, int]:
-        """Delete conversations past their retention period and old dedupe records."""
-        now = self.clock()
-        with self.sessions() as session, session.begin():
-            repos = Repositories(session)
-            retention = timedelta(days=self.settings.privacy.conversation_retention_days)
-            messages = repos.messages.delete_before(now - retention)
-            updates = repos.updates.forget_before(now - timedelta(days=2))
-            repos.aid.purge_drafts(now - timedelta(days=self.settings.privacy.draft_retention_days))
-        return messages, updates
+    @property
+    def retention(self) -> RetentionPolicy:
+        return RetentionPolicy.load(self.settings.privacy.retention_file)
+
+    def purge_expired(self, dry_run: bool = False) -> dict[str, int]:
+        """Enforce the retention table across every table; the count per class. A dry run changes nothing."""
+        with self.sessions() as session:
+            session.begin()
+            counts = purge(session, self.retention, self.clock())
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        return counts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import go
@@ -37,19 +39,46 @@ def label(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True)
+class Understanding:
+    """NLU and retrieval on one text: slow work, done before the turn's transaction so no lock waits for it."""
+
+    text: str
+    meaning: Any
+    matches: list
+    on_topic: list
+
+    @classmethod
+    def of(cls, assistant, text: str) -> Understanding:
+        meaning = assistant.nlu.parse(text)
+        matches = assistant.retriever.search(text, dict(meaning.topics), limit=3)
+        topic = meaning.topic or "other"
+        on_topic = [m.entry for m in assistant.retriever.search(text, {topic: 1.0}, limit=12) if m.entry.topic == topic]
+        return cls(text, meaning, matches, on_topic)
+
+
+def understand(turn: Turn, text: str) -> Understanding:
+    """What was worked out before the transaction, or, when the turn took another path, worked out now."""
+    understood = turn.understood
+    if isinstance(understood, Understanding) and understood.text == text:
+        return understood
+    return Understanding.of(turn.assistant, text)
+
+
 def ask(turn: Turn, text: str) -> Reply:
     """Answer a question typed in the user's own words, or route it to the service it asks for."""
     from bot.core import screens
 
     assistant = turn.assistant
-    meaning = assistant.nlu.parse(text)
+    understood = understand(turn, text)
+    meaning = understood.meaning
     sure = meaning.confidence >= assistant.settings.nlu.intent_threshold
     if meaning.intent in SMALL_TALK and sure:
         current = assistant.current_screen(turn)
         return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)])
     topic = meaning.topic or "other"
     turn.conversation.data = {**turn.conversation.data, "last_topic": topic}
-    matches = assistant.retriever.search(text, dict(meaning.topics), limit=3)
+    matches = understood.matches
     best = matches[0] if matches else None
     if meaning.intent in SERVICE_INTENTS and sure:
         service = SERVICE_INTENTS[meaning.intent]
@@ -68,13 +97,13 @@ def ask(turn: Turn, text: str) -> Reply:
     if best is not None and best.score >= PLAUSIBLE and meaning.intent != "out_of_scope":
         return Reply([did_you_mean(turn, [m.entry for m in matches if m.score >= SUGGESTION_FLOOR])])
     if meaning.intent == "consult" and meaning.topics and meaning.topics[0][1] >= TOPIC_SURE:
-        return Reply([did_you_mean(turn, questions_on_topic(turn, text, topic))])
+        return Reply([did_you_mean(turn, questions_on_topic(turn, understood, topic))])
     return Reply([nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")])
 
 
-def questions_on_topic(turn: Turn, text: str, topic: str) -> list[Entry]:
+def questions_on_topic(turn: Turn, understood: Understanding, topic: str) -> list[Entry]:
     """The topic's entries closest to the text, for a question that is clearly about the topic but matches nothing well."""
-    near = [m.entry for m in turn.assistant.retriever.search(text, {topic: 1.0}, limit=12) if m.entry.topic == topic]
+    near = list(understood.on_topic)
     for entry in turn.assistant.knowledge.by_topic.get(topic, []):
         if entry not in near:
             near.append(entry)

@@ -15,6 +15,7 @@ from bot.lectures import catalogue as lectures
 from bot.lectures import request_form as lecture_request_form
 from bot.mediation import intake as mediation_intake  # mediation (t14)
 from bot.mediation import parties as mediation_parties  # mediation (t14)
+from bot.privacy import screens as privacy_screens
 
 Screen = Callable[[Turn, MenuNode, str], Outbound]
 
@@ -49,17 +50,14 @@ def privacy(turn: Turn, node: MenuNode, arg: str) -> Outbound:
     else:
         status = turn.t("consent_status_declined")
         buttons = consent_buttons(turn) if turn.user.consent is None else consent_buttons(turn)[:1]
-    return turn.screen(node, f"{privacy_notice(turn)}\n{status}", buttons)
+    rights = [turn.node_button("my_data"), turn.node_button("forget")]
+    return turn.screen(node, f"{privacy_notice(turn)}\n{status}", buttons + rights)
 
 
 def privacy_notice(turn: Turn) -> str:
-    retention = turn.assistant.settings.privacy
-    return turn.t(
-        "privacy_notice",
-        district=turn.assistant.settings.district.get(turn.lang),
-        retention_days=retention.conversation_retention_days,
-        draft_days=retention.draft_retention_days,
-    ).strip()
+    """The notice, with every period read from the one retention table."""
+    days = {f"{name}_days": line.days for name, line in turn.assistant.retention.classes.items() if not line.archive}
+    return turn.t("privacy_notice", district=turn.assistant.settings.district.get(turn.lang), **days).strip()
 
 
 def consent_buttons(turn: Turn) -> list:
@@ -193,13 +191,25 @@ def my_records(turn: Turn, node: MenuNode, arg: str) -> Outbound:
 
 
 def cancel(turn: Turn, node: MenuNode, arg: str) -> Outbound:
-    """Drop whatever flow is in progress and go home."""
-    turn.conversation.data = {}  # a mediation application in progress (data["md"]) goes with it
+    """Cancel the innermost thing in progress (a form; a ticket is left by the handoff) and say which, then go home."""
+    nodes = turn.assistant.content.menu.nodes
+    cancelled = []
     draft = aid_form.current_draft(turn)
     if draft is not None:  # an application in progress is abandoned, its evidence with it
         turn.repos.aid.drop_draft(draft)
+        cancelled.append(turn.plain_label(nodes[aid_form.NODE]))
+    if turn.conversation.data.get(lecture_request_form.DRAFT):
+        cancelled.append(turn.plain_label(nodes[lecture_request_form.NODE]))
+    if turn.conversation.data.get(mediation_intake.DRAFT):  # mediation (t14)
+        cancelled.append(turn.plain_label(nodes[mediation_intake.NODE]))
+    turn.conversation.data = {}
+    lines = [turn.t("cancelled_what", what=turn.t("hours_joiner").join(cancelled)) if cancelled
+             else turn.t("cancelled_nothing")]
+    ticket = turn.repos.handoff.tickets.active_for(turn.user.id)
+    if ticket is not None:
+        lines.append(turn.t("cancelled_ticket_remains", id=ticket.id))
     home = show_node(turn, turn.assistant.content.menu.root)
-    home.text = f"{turn.t('cancelled')}\n\n{home.text}"
+    home.text = "\n".join(line.strip() for line in lines) + f"\n\n{home.text}"
     return home
 
 
@@ -227,5 +237,7 @@ SCREENS: dict[str, Screen] = {
     "handoff": handoff_tickets.handoff_screen,
     "aid": aid_form.aid_screen,
     "link_code": linking.link_screen,
+    "my_data": privacy_screens.my_data_screen,
+    "forget": privacy_screens.forget_screen,
     mediation_intake.NODE: mediation_intake.intake_screen,  # mediation (t14)
 }

@@ -22,6 +22,9 @@ class Turn:
     repos: Repositories
     user: User
     now: datetime
+    # What NLU and retrieval made of the typed text, worked out before the transaction began (see Assistant.handle).
+    understood: Any = None
+    forgotten: bool = False  # the resident asked to be forgotten in this turn: nothing of it is recorded
 
     @property
     def conversation(self) -> Conversation:

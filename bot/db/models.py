@@ -231,6 +231,8 @@ class Notification(Base):
     copy_chat_id: Mapped[str | None] = mapped_column(String(64))
     copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The resident whose words or case this message carries (a relay, a ticket card), so erasing them reaches it.
+    about_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
 class StaffMember(Base):

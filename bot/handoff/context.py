@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import yaml
 
+from bot.core import urgent
 from bot.core.content import Content, Texts
 from bot.core.stations import StationDirectory, describe_hours
 from bot.core.workdays import WorkingDays
@@ -24,13 +22,6 @@ if TYPE_CHECKING:
 
 # Staff read the desk in Chinese: the bureau's working language.
 STAFF_LANG = "zh"
-
-
-@lru_cache(maxsize=4)
-def urgent_words(path: Path) -> tuple[str, ...]:
-    """The urgent words, read once, casefolded for matching."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(word.casefold() for word in data.get("urgent_words", []))
 
 
 @dataclass(frozen=True)
@@ -70,8 +61,7 @@ class HandoffContext:
         return Permissions(load_permissions(self.config.permissions_file))
 
     def is_urgent(self, text: str) -> bool:
-        folded = (text or "").casefold()
-        return any(word in folded for word in urgent_words(self.config.urgent_words_file))
+        return urgent.load(self.config.urgent_words_file).is_urgent(text)
 
     @property
     def days(self) -> WorkingDays:

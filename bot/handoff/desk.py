@@ -110,7 +110,7 @@ class StaffDesk:
                 return
             ticket.thread_id = thread_id
             repos.notifications.add(ticket.group.recipient_id, Outbound(notices.card(self.ctx, ticket, now)), now,
-                                    thread_id=thread_id)
+                                    thread_id=thread_id, about=ticket.user_id)
             if ticket.staff is not None:
                 self._card_to_claimer(repos, ticket.staff, ticket, now, self.ctx.t("desk_topic_hint"))
             notices.deliver_held(self.ctx, repos, ticket, now)
@@ -196,7 +196,7 @@ class StaffDesk:
         if not reveal:
             card += "\n" + self.ctx.t("desk_card_masked_note")
         card = f"{card}\n\n{hint}"
-        repos.notifications.add(recipient.id, Outbound(card), now)
+        repos.notifications.add(recipient.id, Outbound(card), now, about=ticket.user_id)
 
     # --- commands --------------------------------------------------------------------------------------------
 

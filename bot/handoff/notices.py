@@ -61,14 +61,19 @@ def _channel(ticket: Ticket) -> str:
     return desk_channel(ticket.user.channel)
 
 
-def post_new(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str | None = None) -> None:
-    """Post an open ticket with its claim button: to its staff group, else to each member of its station's staff."""
+def post_new(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str | None = None) -> bool:
+    """Post an open ticket with its claim button: to its staff group, else to each member of its station's staff.
+    False when there was nobody to post it to."""
     message = Outbound(text or card(ctx, ticket, now), claim_button(ctx, ticket))
+    about = ticket.user_id
     if ticket.group is not None:
-        repos.notifications.add(ticket.group.recipient_id, message, now)
-    else:
-        for member in repos.handoff.staff.of_station(_channel(ticket), ticket.station_id):
-            repos.notifications.add(repos.handoff.recipient(member.channel, member.external_id).id, message, now)
+        repos.notifications.add(ticket.group.recipient_id, message, now, about=about)
+        return True
+    members = repos.handoff.staff.of_station(_channel(ticket), ticket.station_id)
+    for member in members:
+        repos.notifications.add(repos.handoff.recipient(member.channel, member.external_id).id, message, now,
+                                about=about)
+    return bool(members)
 
 
 def to_duty(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: datetime, text: str) -> bool:
@@ -90,16 +95,17 @@ def to_supervisors(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now
 
 
 def to_handler(repos: Repositories, ticket: Ticket, message: Outbound, now: datetime,
-               copy_from: tuple[str, int] | None = None) -> bool:
+               copy_from: tuple[str, int] | None = None, about: int | None = None) -> bool:
     """Where the staff side of a conversation goes: the ticket's forum topic, else its claimer's private chat, else
-    its group. False when there is nobody to tell."""
+    its group. False when there is nobody to tell. `about` names the resident whose words the message carries."""
     if ticket.group is not None and ticket.thread_id is not None:
-        repos.notifications.add(ticket.group.recipient_id, message, now, thread_id=ticket.thread_id, copy_from=copy_from)
+        repos.notifications.add(ticket.group.recipient_id, message, now, thread_id=ticket.thread_id, copy_from=copy_from,
+                                about=about)
     elif ticket.staff is not None:
         recipient = repos.handoff.recipient(ticket.staff.channel, ticket.staff.external_id)
-        repos.notifications.add(recipient.id, message, now, copy_from=copy_from)
+        repos.notifications.add(recipient.id, message, now, copy_from=copy_from, about=about)
     elif ticket.group is not None:
-        repos.notifications.add(ticket.group.recipient_id, message, now, copy_from=copy_from)
+        repos.notifications.add(ticket.group.recipient_id, message, now, copy_from=copy_from, about=about)
     else:
         return False
     return True
@@ -136,14 +142,16 @@ def deliver_held(ctx: HandoffContext, repos: Repositories, ticket: Ticket, now: 
         return 0
     # A claimer whose role may not see personal data gets text masked and no files.
     full = ctx.permissions.allows(ticket.staff, VIEW_PERSONAL_DATA, ticket.station_id)
-    to_handler(repos, ticket, Outbound(ctx.t("desk_held_messages", id=ticket.id, count=len(held))), now)
+    to_handler(repos, ticket, Outbound(ctx.t("desk_held_messages", id=ticket.id, count=len(held))), now, about=ticket.user_id)
     for item in held:
         if "message" in item and full:
-            to_handler(repos, ticket, Outbound(""), now, copy_from=(str(item["chat"]), int(item["message"])))
+            to_handler(repos, ticket, Outbound(""), now, copy_from=(str(item["chat"]), int(item["message"])), about=ticket.user_id)
         elif "message" in item:
-            to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent_withheld", id=ticket.id)), now)
+            to_handler(repos, ticket, Outbound(ctx.t("desk_resident_sent_withheld", id=ticket.id)), now,
+                       about=ticket.user_id)
         else:
             text = item["text"] if full else mask_text(item["text"])
-            to_handler(repos, ticket, Outbound(ctx.t("desk_resident_says", id=ticket.id, text=text)), now)
+            to_handler(repos, ticket, Outbound(ctx.t("desk_resident_says", id=ticket.id, text=text)), now,
+                       about=ticket.user_id)
     ticket.summary = summary
     return len(held)

@@ -44,7 +44,7 @@ class NotificationRepository:
         self.session = session
 
     def add(self, user_id: int, message: Outbound, at: datetime, *, thread_id: int | None = None,
-            copy_from: tuple[str, int] | None = None) -> Notification:
+            copy_from: tuple[str, int] | None = None, about: int | None = None) -> Notification:
         """Queue a message for a user; it is sent after this transaction commits.
 
         `thread_id` sends it into a forum topic; `copy_from` (chat, message id) relays that message instead of the text.
@@ -62,6 +62,7 @@ class NotificationRepository:
             thread_id=thread_id,
             copy_chat_id=copy_from[0] if copy_from else None,
             copy_message_id=copy_from[1] if copy_from else None,
+            about_user_id=about,
         )
         self.session.add(row)
         self.session.info[ADDED] = True

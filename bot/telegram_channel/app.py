@@ -137,8 +137,8 @@ async def publish_commands(application: Application, assistant: Assistant) -> No
 
 
 async def purge_expired_conversations(context: handlers.Context) -> None:
-    messages, updates = await context.bot_data.run_domain(context.bot_data.assistant.purge_expired)
-    log.info("purged %d expired messages and %d dedupe records", messages, updates)
+    counts = await context.bot_data.run_domain(context.bot_data.assistant.purge_expired)
+    log.info("retention purge: %s", ", ".join(f"{name} {count}" for name, count in counts.items()))
 
 
 async def send_monthly_reports(context: handlers.Context) -> None:

@@ -97,7 +97,7 @@ def test_without_consent_nothing_typed_while_waiting_is_kept(assistant, desk):
     resident = Resident(assistant, channel="telegram")
     resident.command("human")
     resident.say(f"电话{PHONE}")
-    assert "没有保存" in resident.text
+    assert "没有转给工作人员" in resident.text and "不保存" in resident.text
     assert "held" not in ticket(assistant).summary
     assert leaks(staff_side(assistant)) == []
 

@@ -1,7 +1,7 @@
 """mediation cases, events, timers and the per-year counter
 
 Revision ID: 0006_t14
-Revises: 0008
+Revises: 0009
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_t14'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
