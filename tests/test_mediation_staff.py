@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import MediationCase, TicketEvent
+from bot.db.repositories import Repositories
+from bot.mediation.cases import new_token, token_hash
+from bot.privacy.export import as_json, collect
 from bot.terminal import TerminalChat
 from tests.handoff_helpers import OFFICE_HOURS, outbox_for, staff_cli
 from tests.mediation_helpers import APPLICANT_PHONE, mediation_cli
@@ -65,3 +68,23 @@ def test_consultation_answers_on_mediable_topics_offer_mediation(assistant, cloc
     assert "第" in answer and "申请在线调解" in answer
     pressed = chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "申请在线调解" in b.label))
     assert "第1/12步" in pressed
+
+
+def test_mydata_holds_the_applicants_answers_and_only_the_case_for_the_other_party(assistant, clock):
+    clock.now = OFFICE_HOURS
+    apply_in_terminal(assistant)
+    with assistant.sessions() as session:
+        payload = next(iter(session.scalars(select(MediationCase.number))))
+    other = TerminalChat(assistant, user_id="other-1")
+    with assistant.sessions() as session, session.begin():  # a link of our own: the applicant's is in their chat
+        token = new_token()
+        session.scalar(select(MediationCase)).invite_hash = token_hash(token)
+    other.send(f"/start m_{token}")
+    assert "谢谢" in other.send("1")
+    with assistant.sessions() as session:
+        repos = Repositories(session)
+        mine = collect(repos, repos.users.find("terminal", "applicant-1"))["mediation_cases"]
+        theirs = collect(repos, repos.users.find("terminal", "other-1"))["mediation_cases"]
+    assert mine[0]["number"] == payload and mine[0]["answers"]["phone"] == APPLICANT_PHONE
+    assert theirs[0]["role"] == "respondent" and theirs[0]["answers"] is None
+    assert APPLICANT_PHONE.encode() not in as_json({"mediation_cases": theirs})

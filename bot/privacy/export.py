@@ -82,7 +82,23 @@ def collect(repos: Repositories, user: User) -> dict[str, Any]:
             "history": [{"at": _when(h.at), "from": h.from_status, "to": h.to_status, "reason": h.reason}
                         for h in history],
         })
+    held["mediation_cases"] = mediation_export(repos, user)  # mediation (t14)
     return held
+
+
+def mediation_export(repos, user) -> list[dict[str, Any]]:
+    """The user's mediation cases: an applicant's own answers; for the other party, what was said about them is
+    the applicant's, so only the case and its timeline (mediation, t14)."""
+    cases = []
+    for case in repos.mediation.of_user(user.id, limit=1000):
+        own = case.applicant_id == user.id
+        cases.append({
+            "number": case.number, "role": "applicant" if own else "respondent", "kind": case.kind,
+            "station": case.station_id, "status": case.status, "answers": case.fields if own else None,
+            "agreement": case.agreement or None, "created": _when(case.created_at),
+            "timeline": [{"at": _when(e.at), "kind": e.kind} for e in repos.mediation.events(case.id, shown_only=True)],
+        })
+    return cases
 
 
 def as_json(held: dict[str, Any]) -> bytes:
