@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     train = nlu_commands.add_parser("train", help="train the Rasa model from nlu/ and the knowledge base")
     train.add_argument("--epochs", type=int, help="override DIET's epochs (for quick checks)")
     train.add_argument("--if-changed", action="store_true", help="skip when the model was trained from this data")
+    ask = commands.add_parser("ask", help="questions on stdin, one per line; one JSON line each: what a resident gets")
+    ask.add_argument("--lang", choices=["zh", "en"], default="zh", help="the resident's language setting")
+    ask.add_argument("--backend", choices=["rasa", "embedded"], help="default: Rasa, falling back to embedded")
     add_lectures_parser(commands)
     add_handoff_parsers(commands)
     add_aid_parsers(commands)
@@ -86,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.nlu.commands import run_nlu_command
 
         return run_nlu_command(args, settings)
+    if command == "ask":
+        from bot.core.ask_command import run_ask
+
+        return run_ask(args, settings)
     if command == "lectures":
         from bot.lectures.commands import run_lectures_command
 

@@ -17,7 +17,7 @@ def test_question_gets_a_cited_answer_the_law_and_feedback(live):
     server = live.server
     worker = server.private_user(8001, first_name="老李")
     worker.click(worker.ask("/start"), "✅ 同意")
-    answer = worker.ask("工地上干活摔伤了 老板说没买工伤保险不管 咋办")
+    answer = worker.ask("单位没给我交工伤保险，我受了工伤怎么办？")
     assert answer["text"].startswith("❓ ") and "📖 法律依据：" in answer["text"] and "《" in answer["text"]
     assert labels(server, answer)[:3] == ["👍 有帮助", "👎 没帮助", "📖 查看法条"]
 

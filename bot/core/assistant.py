@@ -14,7 +14,7 @@ from bot.core import consult, flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content, pick
-from bot.core.messages import Inbound, InboundKind, Outbound, Reply
+from bot.core.messages import Inbound, InboundKind, Outbound, Outcome, Reply
 from bot.core.stations import Station, StationDirectory
 from bot.core.turn import Turn
 from bot.db.repositories import Repositories
@@ -212,7 +212,7 @@ class Assistant:
             return self._hint(turn, "too_long", limit=self.settings.max_text_length)
         node_id = self._labels.get(_normalise_label(text))
         if node_id:
-            return Reply([screens.show_node(turn, node_id)])
+            return Reply([screens.show_node(turn, node_id)], outcome=Outcome("handoff" if node_id == "human" else "menu"))
         form = self._forms.get(turn.conversation.screen)
         answered = form(turn, text) if form else None
         if answered is not None:
@@ -227,9 +227,10 @@ class Assistant:
         """An emergency gets the emergency numbers and an urgent ticket, and still the answer to its question."""
         ticket = handoff.open_ticket(turn, "urgent", text)
         answer = consult.ask(turn, text)
-        if turn.conversation.screen == handoff.NODE:  # no answer, only the way to staff: the ticket says it all
-            return Reply([ticket])
-        return Reply([ticket] + answer.messages)
+        found = answer.outcome or Outcome("miss")
+        if found.kind in ("handoff", "miss"):  # no answer, only the way to staff: the ticket says it all
+            return Reply([ticket], outcome=Outcome("urgent", topic=found.topic, topics=found.topics))
+        return Reply([ticket] + answer.messages, outcome=Outcome("urgent", found.entries, found.topic, found.topics))
 
     def _hint(self, turn: Turn, key: str, **values) -> Reply:
         """A short explanation, with the buttons of the screen the user is still on."""

@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import go
 from bot.core.content import MenuNode
-from bot.core.messages import Button, Outbound, Reply
+from bot.core.messages import Button, Outbound, Outcome, Reply
 from bot.core.turn import Turn
 from bot.knowledge.entries import Entry
-from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE
+from bot.knowledge.problems import separate_problems
+from bot.knowledge.retrieval import CONFIDENT, PLAUSIBLE, PLAUSIBLE_ENGLISH, Match
+from bot.nlu.labels import TOPICS_SHOWN, Interpretation
+from bot.nlu.tokens import is_english
 from bot.lectures.catalogue import suggestion_rows as lecture_suggestions
 from bot.mediation.offer import offer_rows as mediation_offer  # mediation (t14)
 
@@ -20,8 +23,11 @@ QUESTIONS_PER_PAGE = 8
 MISSES_BEFORE_STAFF = 2
 RATED_MEMORY = 20
 TOPIC_SURE = 0.6
-# Once the best match is plausible, lower ones still often hold the right entry; only near-zero ones are noise.
-SUGGESTION_FLOOR = 0.05
+# "Did you mean" lists this many entries: on the real questions' tune split the right entry is in
+# the top five far more often than in the top three (bench/consult_real.py), and a list is never a
+# wrong answer.
+SUGGESTIONS = 5
+SEVERAL_SHOWN = 6  # each problem's entry first, then the whole message's best matches
 SERVICE_INTENTS = {"legal_aid": "aid", "book_lecture": "lectures", "human": "human", "my_records": "records"}
 SMALL_TALK = {"greet": "greet_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply",
               "affirm": "yes_no_reply", "deny": "yes_no_reply"}
@@ -47,14 +53,23 @@ class Understanding:
     meaning: Any
     matches: list
     on_topic: list
+    several: list
+    english: bool
 
     @classmethod
     def of(cls, assistant, text: str) -> Understanding:
-        meaning = assistant.nlu.parse(text)
-        matches = assistant.retriever.search(text, dict(meaning.topics), limit=3)
+        english = is_english(text)
+        if english:
+            # The NLU models are Chinese: English is matched to the entries' English text directly.
+            matches = assistant.retriever.search(text, None, limit=SUGGESTIONS)
+            meaning = english_reading(matches)
+        else:
+            meaning = assistant.nlu.parse(text)
+            matches = assistant.retriever.search(text, dict(meaning.topics), limit=SUGGESTIONS)
         topic = meaning.topic or "other"
         on_topic = [m.entry for m in assistant.retriever.search(text, {topic: 1.0}, limit=12) if m.entry.topic == topic]
-        return cls(text, meaning, matches, on_topic)
+        several = separate_problems(assistant.retriever, text) if meaning.intent != "out_of_scope" else []
+        return cls(text, meaning, matches, on_topic, several, english)
 
 
 def understand(turn: Turn, text: str) -> Understanding:
@@ -71,34 +86,59 @@ def ask(turn: Turn, text: str) -> Reply:
 
     assistant = turn.assistant
     understood = understand(turn, text)
-    meaning = understood.meaning
+    meaning, matches = understood.meaning, understood.matches
+    plausible = PLAUSIBLE_ENGLISH if understood.english else PLAUSIBLE
     sure = meaning.confidence >= assistant.settings.nlu.intent_threshold
     if meaning.intent in SMALL_TALK and sure:
         current = assistant.current_screen(turn)
-        return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)])
+        return Reply([Outbound(turn.t(SMALL_TALK[meaning.intent]).strip(), current.buttons)],
+                     outcome=Outcome("small_talk", topic=meaning.topic,
+                                     topics=tuple(topic for topic, _ in meaning.topics)))
     topic = meaning.topic or "other"
     turn.conversation.data = {**turn.conversation.data, "last_topic": topic}
-    matches = understood.matches
     best = matches[0] if matches else None
+
+    def shown(kind: str, outbound: Outbound, entries: list[Entry]) -> Reply:
+        return Reply([outbound], outcome=Outcome(kind, tuple(entry.id for entry in entries), meaning.topic,
+                                                 tuple(topic for topic, _ in meaning.topics)))
+
     if meaning.intent in SERVICE_INTENTS and sure:
         service = SERVICE_INTENTS[meaning.intent]
         if best is not None and best.score >= CONFIDENT:
             # "谁能申请法律援助" deserves its answer as well as the way to the service.
             answer = open_entry(turn, best.entry)
             answer.buttons.insert(0, [turn.node_button(service)])
-            return Reply([answer])
+            return shown("answer", answer, [best.entry])
         # A request for a person opens a ticket at once; the arg tells staff how it was opened.
         outbound = screens.show_node(turn, service, "nlu" if service == "human" else "")
         node = assistant.content.menu.nodes[service]
         outbound.text = f"{turn.t('intent_redirect', service=turn.plain_label(node))}\n\n{outbound.text}"
-        return Reply([outbound])
+        return shown("handoff" if service == "human" else "service", outbound, [])
+    several = understood.several
+    if several:
+        offered = [m.entry for m in several]
+        offered += [m.entry for m in matches if m.entry not in offered]
+        offered = offered[:SEVERAL_SHOWN]
+        return shown("suggest", did_you_mean(turn, offered, "several_problems"), offered)
     if best is not None and best.score >= CONFIDENT and meaning.intent != "out_of_scope":
-        return Reply([open_entry(turn, best.entry)])
-    if best is not None and best.score >= PLAUSIBLE and meaning.intent != "out_of_scope":
-        return Reply([did_you_mean(turn, [m.entry for m in matches if m.score >= SUGGESTION_FLOOR])])
+        return shown("answer", open_entry(turn, best.entry), [best.entry])
+    if best is not None and best.score >= plausible and meaning.intent != "out_of_scope":
+        offered = [m.entry for m in matches]
+        return shown("suggest", did_you_mean(turn, offered), offered)
     if meaning.intent == "consult" and meaning.topics and meaning.topics[0][1] >= TOPIC_SURE:
-        return Reply([did_you_mean(turn, questions_on_topic(turn, understood, topic))])
-    return Reply([nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")])
+        offered = questions_on_topic(turn, understood, topic)
+        return shown("suggest", did_you_mean(turn, offered), offered)
+    outbound, handed_over = nothing_fits(turn, topic, out_of_scope=meaning.intent == "out_of_scope")
+    return shown("handoff" if handed_over else "miss", outbound, [])
+
+
+def english_reading(matches: list[Match]) -> Interpretation:
+    """A question, about the topics of the entries it matches, each as likely as its best match."""
+    topics: dict[str, float] = {}
+    for match in matches:
+        topics.setdefault(match.entry.topic, match.score)
+    ranked = list(topics.items())[:TOPICS_SHOWN]
+    return Interpretation("consult", 1.0, ranked[0][0] if ranked else None, ranked)
 
 
 def questions_on_topic(turn: Turn, understood: Understanding, topic: str) -> list[Entry]:
@@ -107,7 +147,7 @@ def questions_on_topic(turn: Turn, understood: Understanding, topic: str) -> lis
     for entry in turn.assistant.knowledge.by_topic.get(topic, []):
         if entry not in near:
             near.append(entry)
-    return near[:3]
+    return near[:SUGGESTIONS]
 
 
 def open_entry(turn: Turn, entry: Entry) -> Outbound:
@@ -127,14 +167,15 @@ def record_miss(turn: Turn, topic: str) -> int:
     return misses
 
 
-def did_you_mean(turn: Turn, entries: list[Entry]) -> Outbound:
+def did_you_mean(turn: Turn, entries: list[Entry], heading: str = "did_you_mean") -> Outbound:
     node = turn.assistant.content.menu.nodes[NODE]
     rows = [[Button(label(e.question[turn.lang]), f"kb:{e.key}")] for e in entries]
     rows.append([Button(turn.t("none_of_these"), go("human"))])
-    return turn.screen(node, turn.t("did_you_mean"), rows=rows)
+    return turn.screen(node, turn.t(heading), rows=rows)
 
 
-def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> Outbound:
+def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> tuple[Outbound, bool]:
+    """Say nothing fits; the flag is true when this miss handed the resident to staff."""
     from bot.core import screens
 
     misses = record_miss(turn, topic if not out_of_scope else "other")
@@ -144,11 +185,11 @@ def nothing_fits(turn: Turn, topic: str, out_of_scope: bool) -> Outbound:
         turn.conversation.data = {**turn.conversation.data, "misses": 0}
         ticket = screens.show_node(turn, "human", "misses")
         ticket.text = f"{opening}\n\n{turn.t('offer_staff_after_misses').strip()}\n\n{ticket.text}"
-        return ticket
+        return ticket, True
     outbound = screens.show_node(turn, NODE)
     outbound.text = opening
     outbound.buttons.insert(0, [Button(turn.t("ask_staff"), go("human"))])
-    return outbound
+    return outbound, False
 
 
 def consult_screen(turn: Turn, node: MenuNode, arg: str) -> Outbound:

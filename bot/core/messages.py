@@ -71,6 +71,16 @@ class Outbound:
     attachment: Attachment | None = None
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What the domain made of a typed question, for `legalbot ask` and the benchmarks."""
+
+    kind: str  # answer, suggest, miss, urgent, handoff, service or small_talk
+    entries: tuple[str, ...] = ()  # knowledge-base entry ids shown, in order
+    topic: str | None = None  # the NLU topic
+    topics: tuple[str, ...] = ()  # the NLU's best topics, best first
+
+
 @dataclass
 class Reply:
     """Everything the domain wants shown in answer to one inbound."""
@@ -78,3 +88,4 @@ class Reply:
     messages: list[Outbound] = field(default_factory=list)
     notice: str | None = None
     handled: bool = True
+    outcome: Outcome | None = None

@@ -30,6 +30,7 @@ class Entry:
     reviewed: date | None
     towns: tuple[str, ...] = ()
     source: str = ""
+    phrasings_en: tuple[str, ...] = ()  # how English speakers ask it, for English retrieval
 
     @property
     def key(self) -> str:
@@ -52,6 +53,7 @@ def _entry(raw: dict[str, Any], source: str) -> Entry:
         reviewed=raw.get("reviewed") if isinstance(raw.get("reviewed"), date) else None,
         towns=tuple(raw.get("towns") or ()),
         source=source,
+        phrasings_en=tuple(str(p) for p in raw.get("phrasings_en") or ()),
     )
 
 

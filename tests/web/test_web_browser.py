@@ -89,7 +89,7 @@ def test_menu_walk_with_stations_and_the_language_switch(chat, browser):
 
 def test_free_text_question_is_answered_with_its_legal_basis_and_the_law(chat):
     consent(chat)
-    answer = chat.say("工地上干活摔伤了 老板说没买工伤保险不管 咋办")
+    answer = chat.say("单位没给我交工伤保险，我受了工伤怎么办？")
     assert answer.startswith("❓ ") and "📖 法律依据：" in answer and "《" in answer
     chat.screenshot("05-answer")
     law = chat.press("📖 查看法条")
