@@ -65,6 +65,8 @@ def test_consultation_answers_on_mediable_topics_offer_mediation(assistant, cloc
     chat.send("/start")
     chat.send("1")
     answer = chat.send("老板拖欠工资三个月不给怎么办")
+    if "你想问的是不是" in answer:  # the bot may first ask which question it is: the first one is about wages
+        answer = chat.send("1")
     assert "第" in answer and "申请在线调解" in answer
     pressed = chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "申请在线调解" in b.label))
     assert "第1/12步" in pressed
