@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.terminal import run_terminal
 
         assistant.start_up()
-        run_terminal(assistant)
+        run_terminal(assistant, user_id=args.user)
         return 0
     from bot.telegram_channel.app import run as run_telegram
 

@@ -28,6 +28,7 @@ from bot.knowledge.entries import load_entries
 from bot.knowledge.retrieval import Retriever
 from bot.lectures.plugin import SERVICE as lectures
 from bot.legal_aid.plugin import SERVICE as legal_aid
+from bot.mediation.plugin import SERVICE as mediation
 from bot.nlu.service import NluService, build_nlu
 from bot.notifications.repository import NotificationRepository
 from bot.reports.plugin import SERVICE as reports
@@ -38,13 +39,13 @@ from bot.stations.plugin import SERVICE as stations
 # The order is the order of the checks in a turn, and of the sections of 我的记录:
 # - handoff first: while staff have the conversation its intercept relays everything, and its urgent words
 #   (家暴, 自杀 …) must open a ticket before a question goes to the consultation;
-# - legal aid, lectures, the health check: their 我的记录 sections in this order;
+# - legal aid, mediation, lectures, the health check: their 我的记录 sections in this order;
 # - stations: a location shared on no screen that asks for one shows the nearest station;
 # - consultation last of those that take text: a free text nobody else took is a question;
 # - rights (/mydata, /forget, what withdrawing consent deletes), reports and the console (its /console screen
 #   and command-line group) take no text.
-SERVICES: list[Service] = [handoff, legal_aid, lectures, health_check, stations, consultation, rights, reports,
-                           console]
+SERVICES: list[Service] = [handoff, legal_aid, mediation, lectures, health_check, stations, consultation, rights,
+                           reports, console]
 
 __all__ = ["SERVICES", "build_assistant", "build_nlu", "build_forms", "command_groups", "cited_laws", "all_cited_laws"]
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 KERNEL = {"bot.core", "bot.forms", "bot.db", "bot.settings", "bot.notifications", "bot.privacy"}
 SERVICES = {"bot.consultation", "bot.stations", "bot.lectures", "bot.legal_aid", "bot.handoff", "bot.health_check", "bot.rights",
-            "bot.reports", "bot.console"}
+            "bot.reports", "bot.console", "bot.mediation"}
 COMPOSITION = "bot.services"
 
 

@@ -32,9 +32,10 @@ def test_resident_consents_and_walks_to_a_station(live):
     assert "谢谢，您已同意" in home["text"]
     assert server.keyboard_labels(home) == [
         ["💬 法律咨询", "🟢 法律援助绿色通道"],
-        ["🎓 法治微讲堂", "🙋 转人工"],
-        ["🔥 本月热点", "📍 服务站点"],
-        ["🗂 我的记录", "🏢 企业服务"],  # 企业服务: the enterprise legal health check (issue 12)
+        ["🤝 在线调解", "🎓 法治微讲堂"],
+        ["🙋 转人工", "🔥 本月热点"],
+        ["📍 服务站点", "🗂 我的记录"],
+        ["🏢 企业服务"],  # 企业服务: the enterprise legal health check (issue 12)
     ]
     stations = resident.click(home, "服务站点")
     # 22 stations under two headings, the district centre, Back and Home

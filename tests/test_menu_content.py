@@ -12,8 +12,8 @@ MENUS = Path(__file__).resolve().parent.parent / "menus"
 def test_main_menu_offers_every_service_in_order():
     menu = Content.load(MENUS).menu
     labels = [menu.nodes[item].label["zh"] for item in menu.nodes[menu.root].items]
-    expected = ["法律咨询", "法律援助绿色通道", "法治微讲堂", "转人工", "本月热点", "服务站点", "我的记录"]
-    assert [any(word in label for label in labels[i : i + 1]) for i, word in enumerate(expected)] == [True] * 7
+    expected = ["法律咨询", "法律援助绿色通道", "在线调解", "法治微讲堂", "转人工", "本月热点", "服务站点", "我的记录"]
+    assert [any(word in label for label in labels[i : i + 1]) for i, word in enumerate(expected)] == [True] * 8
 
 
 def test_command_list_comes_from_menu_nodes():

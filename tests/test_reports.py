@@ -142,7 +142,7 @@ def test_the_workbook_has_one_sheet_per_section(session: Session, settings):
     data = report_bytes(session, settings, Period.parse("quarter", "2026-Q4"), None, "en", "xlsx", NOW)
     names = load_workbook(io.BytesIO(data)).sheetnames
     assert names == ["1. Demand", "2. Whistles and response", "3. Legal aid", "4. Micro-lectures",
-                     "5. Comparisons"]
+                     "5. Online mediation", "6. Comparisons"]
 
 
 def _report_command(settings, *argv: str) -> int:

@@ -22,7 +22,7 @@ def test_resident_walks_the_menu_in_the_terminal(assistant):
     screen = chat.send("/start")
     assert "隐私说明" in screen and "[1] ✅ 同意" in screen
     screen = chat.send(choice(chat, "同意"))
-    assert "[1] 💬 法律咨询" in screen and "[7] 🗂 我的记录" in screen
+    assert "[1] 💬 法律咨询" in screen and "[8] 🗂 我的记录" in screen
     screen = chat.send(choice(chat, "服务站点"))
     screen = chat.send(choice(chat, "西集镇"))
     assert "西集镇公共法律服务工作站" in screen and "已记住您的站点" in screen
@@ -47,7 +47,7 @@ def test_legalbot_chat_runs_from_the_command_line(tmp_path):
     env.pop("TELEGRAM_BOT_TOKEN", None)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "start"],
-        input="1\n6\n2\n/quit\n",
+        input="1\n7\n2\n/quit\n",
         capture_output=True,
         text=True,
         env=env,

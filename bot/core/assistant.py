@@ -94,6 +94,7 @@ class Assistant:
             self.screens.update(service.screens)
             self._answers.update(service.answers)
             self._locations.update(service.locations)
+        self._start_links = {prefix: opens for s in self.services for prefix, opens in s.start_links.items()}
         self._intercepts = [s.intercept for s in self.services if s.intercept]
         self._holds = [s.holds for s in self.services if s.holds]
         self._prepares = [s.prepare for s in self.services if s.prepare]
@@ -164,6 +165,14 @@ class Assistant:
         runner = self._media.get(turn.conversation.screen)
         return runner.form.node if runner is not None and runner.active(turn) is not None else None
 
+    def _open_link(self, turn: Turn, payload: str) -> Reply | None:
+        """A deep link (/start m_<token>) opens what its service says; an unknown one is an ordinary /start."""
+        for prefix, opens in self._start_links.items():
+            if payload.startswith(prefix):
+                opened = opens(turn, payload)
+                return opened if opened is None or isinstance(opened, Reply) else Reply([opened])
+        return None
+
     def _dispatch(self, turn: Turn, inbound: Inbound) -> Reply:
         if flood.count(turn):
             log.info("flood limit reached by user %s", turn.user.id)
@@ -178,7 +187,8 @@ class Assistant:
             node = self.content.menu.by_command.get(inbound.command)
             if node is None:
                 return self._hint(turn, "unknown_command")
-            return Reply([screens.show_node(turn, node.id)])
+            opened = self._open_link(turn, inbound.payload) if node.command == "start" and inbound.payload else None
+            return opened if opened is not None else Reply([screens.show_node(turn, node.id)])
         if kind is InboundKind.BUTTON:
             return self._press(turn, inbound.button_data)
         if kind is InboundKind.TEXT:

@@ -45,6 +45,7 @@ class Inbound:
     message_id: int | None = None  # the channel's id of the message, so a handoff can relay (copy) it
     file: FileRef | None = None  # a photo or document; its bytes are fetched only if the domain wants them
     file_content: bytes | None = None
+    payload: str = ""  # the words after a command: a /start deep-link payload such as m_<token>
 
 
 @dataclass(frozen=True)

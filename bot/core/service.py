@@ -41,6 +41,14 @@ class Job:
 
 
 @dataclass(frozen=True)
+class DeskAnswer:
+    """What a staff button says back: a notice, and the pressed post rewritten (its buttons gone) when it changed."""
+
+    notice: str
+    edit: Outbound | None = None
+
+
+@dataclass(frozen=True)
 class CommandGroup:
     """A `legalbot` command group: `add` adds its parsers, `run` runs one of `commands`."""
 
@@ -68,7 +76,9 @@ class Service:
     on_withdraw: Callable[[Turn], str] | None = None  # consent withdrawn: delete what it allowed, say what went
     purge: Callable[[Repositories, datetime, Settings], None] | None = None
     staff_context: StaffContext | None = None
-    desk_verbs: dict[str, Callable[..., "str | None"]] = field(default_factory=dict)  # staff buttons on the desk
+    # Staff buttons on the desk: (handoff context, repos, member, action, now) → a notice, a DeskAnswer, or None.
+    desk_verbs: dict[str, Callable[..., "str | DeskAnswer | None"]] = field(default_factory=dict)
+    start_links: dict[str, Verb] = field(default_factory=dict)  # /start <prefix><token> deep links, by prefix
     staff_request: Callable[[Turn, str, str], Outbound] | None = None  # open a request for staff (reason, text)
     repositories: dict[str, Callable[[Session], Any]] = field(default_factory=dict)  # turn.repos.<name>
     jobs: list[Job] = field(default_factory=list)

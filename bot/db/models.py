@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -530,3 +530,86 @@ class UnansweredQuestion(Base):
     topic: Mapped[str] = mapped_column(String(24))
     text: Mapped[str] = mapped_column(String(300))
     asked_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# --- mediation (网络调解 + 司法确认): bot/mediation/ -------------------------------------------------------------
+
+
+class MediationCounter(Base):
+    """The last mediation case sequence handed out in a year; read and bumped under a row lock."""
+
+    __tablename__ = "mediation_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class MediationCase(Base):
+    """A people's-mediation case (TJ-2026-000001): from the application to judicial confirmation and performance."""
+
+    __tablename__ = "mediation_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    station_id: Mapped[str | None] = mapped_column(String(24), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    invite_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invite_expires_at: Mapped[datetime | None] = mapped_column()
+    invite_used_at: Mapped[datetime | None] = mapped_column()
+    respondent_by: Mapped[str | None] = mapped_column(String(8))  # "link" or "phone"
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    slots: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"times": [iso…], "applicant": i, "respondent": i}
+    session_at: Mapped[datetime | None] = mapped_column()
+    session_place: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    agreement: Mapped[dict[str, Any]] = mapped_column(default=dict)  # facts, matters, terms
+    applicant_confirmed_at: Mapped[datetime | None] = mapped_column()
+    respondent_confirmed_at: Mapped[datetime | None] = mapped_column()
+    effective_on: Mapped[date | None] = mapped_column()
+    perform_by: Mapped[date | None] = mapped_column()
+    filed_on: Mapped[date | None] = mapped_column()
+    ruling: Mapped[str | None] = mapped_column(String(16))
+    ruling_on: Mapped[date | None] = mapped_column()
+    applicant_performed: Mapped[str | None] = mapped_column(String(8))
+    respondent_performed: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    respondent: Mapped[User | None] = relationship(foreign_keys=[respondent_id])
+    mediator: Mapped[StaffMember | None] = relationship()
+
+
+class MediationEvent(Base):
+    """One line of a case's timeline and audit: who did what, when; `shown` lines are the parties' timeline."""
+
+    __tablename__ = "mediation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    shown: Mapped[bool] = mapped_column(default=True)
+    at: Mapped[datetime] = mapped_column()
+
+
+class MediationTimer(Base):
+    """A case's reminder or follow-up, due at a time; fired once by whichever process claims it."""
+
+    __tablename__ = "mediation_timers"
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_mediation_timers_case_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    fired_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(16))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.callbacks import Action
 from bot.core.messages import Outbound
+from bot.core.service import DeskAnswer
 from bot.db.models import StaffMember, Ticket
 from bot.db.repositories import Repositories
 from bot.handoff import notices, whistle
@@ -136,9 +137,11 @@ class StaffDesk:
     def _press(self, repos: Repositories, staff: StaffMember, inbound: StaffInbound, now: datetime) -> StaffReply:
         action = Action.decode(inbound.button_data)
         if action is not None and action.verb in self.ctx.desk_verbs:
-            notice = self.ctx.desk_verbs[action.verb](self.ctx, repos, staff, action, now)
-            if notice is not None:
-                return StaffReply(notice=notice)
+            answer = self.ctx.desk_verbs[action.verb](self.ctx, repos, staff, action, now)
+            if isinstance(answer, DeskAnswer):
+                return StaffReply(notice=answer.notice, edit=answer.edit)
+            if answer is not None:
+                return StaffReply(notice=answer)
         ticket = None
         if action is not None and action.verb == notices.CLAIM_VERB and action.arg.isdigit():
             ticket = repos.handoff.tickets.get(int(action.arg))

@@ -24,8 +24,10 @@ VIEW_QUEUE, ACT_FOR_OTHERS = "view_queue", "act_for_others"
 VIEW_PERSONAL_DATA, DECIDE_LEGAL_AID = "view_personal_data", "decide_legal_aid"
 # The staff console's own (bot/console): read the assessment reports, run lectures, edit content and staff tables.
 VIEW_REPORTS, MANAGE_LECTURES, MANAGE_CONTENT = "view_reports", "manage_lectures", "manage_content"
+# Online mediation's (bot/mediation): run a case as its mediator; record what happened outside the chat.
+MEDIATE, RECORD_MEDIATION = "mediate", "record_mediation"
 ACTIONS = (CLAIM, REPLY, CLOSE, NOTE, TRANSFER, VIEW_QUEUE, ACT_FOR_OTHERS, VIEW_PERSONAL_DATA, DECIDE_LEGAL_AID,
-           VIEW_REPORTS, MANAGE_LECTURES, MANAGE_CONTENT)
+           VIEW_REPORTS, MANAGE_LECTURES, MANAGE_CONTENT, MEDIATE, RECORD_MEDIATION)
 
 
 class PermissionTableError(ValueError):

@@ -114,7 +114,7 @@ class NotificationRepository:
             .order_by(Notification.id)
         )
         return [
-            PendingNotification(row.id, row.user_id, chat_id, _outbound(row), row.thread_id,
+            PendingNotification(row.id, row.user_id, chat_id, as_outbound(row), row.thread_id,
                                 (row.copy_chat_id, row.copy_message_id) if row.copy_chat_id else None, token)
             for row, chat_id in rows
         ]
@@ -190,7 +190,7 @@ class NotificationRepository:
         return self.session.execute(delete(_table).where(done_before)).rowcount or 0
 
 
-def _outbound(row: Notification) -> Outbound:
+def as_outbound(row: Notification) -> Outbound:
     attachment = None
     if row.attachment_name and row.attachment_content is not None:
         attachment = Attachment(row.attachment_name, row.attachment_content, row.attachment_type or "")

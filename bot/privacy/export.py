@@ -6,7 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from bot.db.models import (
     AidApplication,
@@ -15,6 +16,8 @@ from bot.db.models import (
     FormSubmission,
     LectureBooking,
     LectureRequest,
+    MediationCase,
+    MediationEvent,
     MessageRecord,
     Notification,
     Ticket,
@@ -91,7 +94,28 @@ def collect(repos: Repositories, user: User) -> dict[str, Any]:
             "history": [{"at": _when(h.at), "from": h.from_status, "to": h.to_status, "reason": h.reason}
                         for h in history],
         })
+    held["mediation_cases"] = mediation_export(session, user)
     return held
+
+
+def mediation_export(session: Session, user: User) -> list[dict[str, Any]]:
+    """Mediation cases: an applicant's own answers; for the other party, what was said about them is the
+    applicant's, so only the case and its timeline."""
+    cases = []
+    for case in session.scalars(select(MediationCase).where(
+            or_(MediationCase.applicant_id == user.id, MediationCase.respondent_id == user.id))
+            .order_by(MediationCase.id)):
+        own = case.applicant_id == user.id
+        timeline = session.scalars(select(MediationEvent).where(MediationEvent.case_id == case.id,
+                                                                MediationEvent.shown.is_(True))
+                                   .order_by(MediationEvent.id))
+        cases.append({
+            "number": case.number, "role": "applicant" if own else "respondent", "kind": case.kind,
+            "station": case.station_id, "status": case.status, "answers": case.fields if own else None,
+            "agreement": case.agreement or None, "created": _when(case.created_at),
+            "timeline": [{"at": _when(event.at), "kind": event.kind} for event in timeline],
+        })
+    return cases
 
 
 def as_json(held: dict[str, Any]) -> bytes:

@@ -23,6 +23,7 @@ from bot.db.models import (
     LectureBooking,
     LectureRequest,
     LinkCode,
+    MediationCase,
     MessageRecord,
     Notification,
     ProcessedUpdate,
@@ -179,6 +180,11 @@ def _aid_applications(session: Session, cutoff: datetime | None) -> int:
     return int(session.scalar(select(func.count()).select_from(AidApplication)) or 0)
 
 
+def _mediation_cases(session: Session, cutoff: datetime | None) -> int:
+    """Never deleted here: mediation cases (with their timelines) are kept under the archive rule."""
+    return int(session.scalar(select(func.count()).select_from(MediationCase)) or 0)
+
+
 # What each line of the table does to the database, past its cutoff.
 PURGES: dict[str, Callable[[Session, datetime | None], int]] = {
     "messages": _messages,
@@ -196,6 +202,7 @@ PURGES: dict[str, Callable[[Session, datetime | None], int]] = {
     "unanswered_questions": _unanswered_questions,
     "console_sign_ins": _console_sign_ins,
     "aid_applications": _aid_applications,
+    "mediation_cases": _mediation_cases,
 }
 
 

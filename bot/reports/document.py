@@ -53,6 +53,7 @@ class Labels:
     entry: Callable[[str], str]
     claim: Callable[[str], str]
     category: Callable[[str], str]
+    mediation_kind: Callable[[str], str] = str
 
 
 COMPARED = (
@@ -75,8 +76,12 @@ TOTAL_LABELS = {
     "lectures_held": "report_lectures_held", "lecture_seats_booked": "report_lecture_seats",
     "lecture_waitlist": "report_lecture_waitlist", "lecture_requests": "report_lecture_requests",
     "lecture_requests_served": "report_lecture_requests_served",
+    "mediation_cases": "report_md_cases", "mediation_acceptance_rate": "report_md_acceptance",
+    "mediation_agreement_rate": "report_md_agreement", "mediation_confirmation_rate": "report_md_confirmation",
+    "mediation_performance_rate": "report_md_performance", "mediation_days_to_session_median": "report_md_days",
 }
-RATIOS = {"share_in_window", "aid_approval_rate"}
+RATIOS = {"share_in_window", "aid_approval_rate", "mediation_acceptance_rate", "mediation_agreement_rate",
+          "mediation_confirmation_rate", "mediation_performance_rate"}
 
 
 def shown(key: str, value: Any) -> Cell:
@@ -173,6 +178,19 @@ def build_document(
         headline("lectures_held", "lecture_seats_booked", "lecture_waitlist", "lecture_requests",
                  "lecture_requests_served"),
     )
+    mediation = Section(  # 网络调解 (bot/mediation)
+        t("report_section_mediation"),
+        headline("mediation_cases", "mediation_acceptance_rate", "mediation_agreement_rate",
+                 "mediation_confirmation_rate", "mediation_performance_rate", "mediation_days_to_session_median"),
+        [
+            Table(t("report_table_md_kind"), [t("report_md_kind"), t("report_md_cases")],
+                  [[labels.mediation_kind(kind), count] for kind, count in figures.tables["mediation_by_kind"]]),
+            Table(t("report_table_md_station"),
+                  [t("report_station"), t("report_md_cases"), t("report_md_accepted"), t("report_md_agreed"),
+                   t("report_md_confirmed")],
+                  [[labels.station(name), *counts] for name, *counts in figures.tables["mediation_by_station"]]),
+        ],
+    )
     comparison = Section(
         t("report_section_comparison"),
         tables=[Table(
@@ -185,7 +203,7 @@ def build_document(
         )],
     )
     title = t(f"report_title_{period.kind}", district=district, period=period.label)
-    return Document(title, subtitle, [demand, tickets, aid, lectures, comparison])
+    return Document(title, subtitle, [demand, tickets, aid, lectures, mediation, comparison])
 
 
 def change(now: Any, before: Any) -> str:

@@ -24,6 +24,7 @@ from bot.db.models import (
 from bot.handoff.repository import URGENT
 from bot.handoff.whistle import FIRED
 from bot.reports.periods import Period
+from bot.db.sql import percentile, seconds_between
 
 DECIDED = ("approved", "rejected")
 GRANTED = ("approved", "lawyer_assigned")
@@ -38,22 +39,6 @@ class Figures:
     station: str | None
     totals: dict[str, float | int | None] = field(default_factory=dict)
     tables: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
-
-
-def seconds_between(session: Session, start: ColumnElement, end: ColumnElement) -> ColumnElement:
-    """end - start in seconds, in the dialect's own date arithmetic."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
-
-
-def percentile(session: Session, value: ColumnElement, where: list[ColumnElement], share: float) -> float | None:
-    """The nearest-rank percentile of a column, ordered and picked by the database."""
-    count = session.scalar(select(func.count()).where(*where, value.is_not(None))) or 0
-    if count == 0:
-        return None
-    rank = int(share * (count - 1) + 0.5)
-    return session.scalar(select(value).where(*where, value.is_not(None)).order_by(value).offset(rank).limit(1))
 
 
 def _ratio(part: float | int | None, whole: float | int | None) -> float | None:
@@ -71,6 +56,7 @@ def build_figures(session: Session, period: Period, station: str | None = None) 
     _tickets(session, figures)
     _legal_aid(session, figures)
     _lectures(session, figures)
+    _mediation(session, figures)
     return figures
 
 
@@ -258,6 +244,29 @@ def _lectures(session: Session, figures: Figures) -> None:
         lecture_requests=requests[0] or 0,
         lecture_requests_served=requests[1] or 0,
     )
+
+
+def _mediation(session: Session, figures: Figures) -> None:
+    """网络调解: cases applied for in the period (bot/mediation/stats.py holds the queries)."""
+    from bot.mediation import stats
+
+    period = figures.period
+    found = stats.figures(session, period.starts_at, period.ends_at, figures.station)
+    figures.totals.update(
+        mediation_cases=found.cases, mediation_acceptance_rate=_rate(found.acceptance_rate),
+        mediation_agreement_rate=_rate(found.agreement_rate), mediation_confirmation_rate=_rate(found.confirmation_rate),
+        mediation_performance_rate=_rate(found.performance_rate),
+        mediation_days_to_session_median=found.median_days_to_session,
+    )
+    figures.tables["mediation_by_kind"] = list(found.by_kind.items())
+    rows = stats.by_station(session, period.starts_at, period.ends_at)
+    figures.tables["mediation_by_station"] = [
+        (station or "district", *counts) for station, *counts in rows if not figures.station or station == figures.station
+    ]
+
+
+def _rate(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
 
 
 def _minutes(seconds: float | None) -> float | None:

@@ -13,6 +13,7 @@ from bot.legal_aid.context import book_for
 from bot.legal_aid.eligibility import RuleBook
 from bot.reports.document import Document, Labels, build_document
 from bot.reports.figures import applicant_category_counts, build_figures
+from bot.mediation.context import service_data
 from bot.reports.periods import Period
 from bot.reports.render import render
 from bot.settings import Settings
@@ -37,6 +38,7 @@ def report_labels(settings: Settings, texts: Texts, book: RuleBook, lang: str) -
         entry=lambda key: questions.get(key, key),
         claim=lambda key: name(book.claims, key),
         category=lambda key: name(book.applicant_categories, key),
+        mediation_kind=lambda key: service_data(settings.forms_dir).option("kind", key, lang),
     )
 
 

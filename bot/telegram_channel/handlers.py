@@ -55,8 +55,9 @@ def inbound_from(update: Update, kind: InboundKind, **fields) -> Inbound:
 
 async def run_command(update: Update, context: Context) -> None:
     """Handle /command, with or without @botname."""
-    word = update.effective_message.text.split()[0][1:].split("@")[0].lower()
-    await respond(update, context, inbound_from(update, InboundKind.COMMAND, command=word))
+    first, _, payload = update.effective_message.text.partition(" ")
+    word = first[1:].split("@")[0].lower()
+    await respond(update, context, inbound_from(update, InboundKind.COMMAND, command=word, payload=payload.strip()))
 
 
 async def press_button(update: Update, context: Context) -> None:

@@ -35,14 +35,15 @@ from tests.test_legal_aid_application import wage_claim_to_review
 # service, and removed by /forget).
 NOT_PERSONAL = {"lectures", "question_counts", "aid_counters", "staff_members", "staff_groups", "whistle_timers",
                 "lecture_reminders", "users", "conversations", "aid_status_changes", "alembic_version",
-                "staff_stations", "report_deliveries",
+                "staff_stations", "report_deliveries", "mediation_counters", "mediation_timers",
                 "account_links"}  # two internal ids; go with the consent that allowed linking (test_consent.py)
 COVERED = {"messages": "messages", "tickets": "ticket_summaries", "ticket_events": "ticket_notes",
            "notifications": "relays", "lecture_requests": "lecture_request_phones", "form_drafts": "drafts",
            "form_files": "evidence_files", "aid_evidence": "aid_applications", "form_submissions": "form_submissions", "processed_updates": "dedupe_rows", "lecture_bookings": "lecture_bookings",
            "aid_applications": "aid_applications", "link_codes": "link_codes",
            "unanswered_questions": "unanswered_questions", "console_links": "console_sign_ins",
-           "console_sessions": "console_sign_ins"}
+           "console_sessions": "console_sign_ins",
+           "mediation_cases": "mediation_cases", "mediation_events": "mediation_cases"}
 
 
 def test_every_table_with_personal_data_has_a_line_in_the_retention_table(assistant):

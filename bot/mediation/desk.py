@@ -1,0 +1,45 @@
+"""Mediation's hooks into today's staff desk and job queue, kept in one place so they move onto the plug-in
+object of the service design as they are: desk verbs and their handler, the timer job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.callbacks import Action
+from bot.core.messages import Outbound
+from bot.core.service import DeskAnswer
+from bot.db.models import StaffMember
+from bot.db.repositories import Repositories
+from bot.mediation import staff, timers
+from bot.mediation.context import MediationContext, service_data
+
+if TYPE_CHECKING:
+    from bot.handoff.context import HandoffContext
+
+VERBS = staff.VERBS
+FIRE_TIMERS = "fire_mediation_timers"
+CHECK_SECONDS = 30
+
+
+def press(handoff_ctx: HandoffContext, repos: Repositories, member: StaffMember, action: Action,
+          now: datetime) -> DeskAnswer | None:
+    """A mediation button in a staff chat (✋ claim, 🔍 view); None when the data does not resolve."""
+    ctx = MediationContext(handoff_ctx.settings, handoff_ctx.texts, handoff_ctx.stations,
+                           service_data(handoff_ctx.settings.forms_dir),
+                           handoff_ctx.home)
+    notice = staff.press(ctx, repos, member, action, now)
+    if notice is None:
+        return None
+    case = repos.mediation.get(int(action.arg))
+    if action.verb == staff.CLAIM_VERB and case.mediator_id == member.id:
+        # The group's post loses its buttons and says who has the case; the story stays out of the group.
+        return DeskAnswer(notice, Outbound(ctx.t("md_staff_new") + "\n" + staff.card(ctx, case)))
+    return DeskAnswer(notice)
+
+
+def fire_timers(sessions: sessionmaker[Session], ctx: MediationContext, clock: Callable[[], datetime]) -> int:
+    return timers.fire_due(sessions, ctx, clock)
