@@ -29,10 +29,9 @@ from bot.core import linking
 from bot.core.linking import Identity
 from bot.core.messages import FileRef, Inbound, InboundKind, Outbound, Reply
 from bot.core.turn import Turn
+from bot.core.service import Job
 from bot.db.models import User
 from bot.db.repositories import Repositories
-from bot.lectures import reminders as lecture_reminders
-from bot.lectures.context import LectureContext
 from bot.notifications.outbox import Outbox
 from bot.notifications.repository import ADDED
 from bot.settings import Settings
@@ -369,9 +368,10 @@ class WebChannel:
         tasks = [asyncio.create_task(self.delivery.run(self.settings.web.poll_seconds), name="web-delivery")]
         if telegram is None:
             # Reminder rows are checked before the first visitor is served: none lost while the service was down.
-            # With Telegram its post_init does this, and its jobs fire the reminders.
+            # With Telegram its post_init does this, and its job queue runs the services' jobs.
             await self.blocking(self.assistant.start_up)
-            tasks.append(asyncio.create_task(self._fire_reminders(), name="lecture-reminders"))
+            tasks += [asyncio.create_task(self._run_job(job), name=job.name)
+                      for service in self.assistant.services for job in service.jobs]
         else:
             await telegram_webhook.start(telegram, self.settings)
         try:
@@ -387,14 +387,15 @@ class WebChannel:
             else:
                 self.assistant.close()
 
-    async def _fire_reminders(self) -> None:
-        context = LectureContext.of(self.assistant)
+    async def _run_job(self, job: Job) -> None:
+        """A service's scheduled work (reminders, whistles, mediation timers) when no Telegram job queue runs it."""
+        await asyncio.sleep(job.first.total_seconds())
         while True:
-            await asyncio.sleep(self.settings.lectures.reminder_check_seconds)
             try:
-                await self.blocking(lecture_reminders.fire_due, self.assistant.sessions, context, self.assistant.clock)
-            except Exception:  # noqa: BLE001 - try again at the next check
-                log.exception("firing lecture reminders failed")
+                await self.blocking(job.fire, self.assistant)
+            except Exception:  # noqa: BLE001 - try again at the next run
+                log.exception("the scheduled job %s failed", job.name)
+            await asyncio.sleep(job.interval(self.settings).total_seconds())
 
 
 def create_app(settings: Settings, assistant: Assistant, telegram=None) -> Starlette:

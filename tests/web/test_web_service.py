@@ -264,3 +264,34 @@ def test_the_web_service_refuses_a_telegram_webhook_without_a_secret(settings):
                                          "telegram_webhook_secret": None})
     with pytest.raises(SystemExit, match="TELEGRAM_WEBHOOK_SECRET is not set"):
         serve(unsafe, "127.0.0.1", 0, 1)
+
+
+def test_without_telegram_the_service_runs_every_services_jobs_and_an_unclaimed_ticket_whistles(start_web, settings,
+                                                                                               clock):
+    """`legalbot serve` with no token (the README's `make run`) still keeps the bureau's 10-minute promise."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.db.models import WhistleTimer
+
+    clock.now = OFFICE_HOURS
+    staff_cli(settings, clock, "set-group", "-100500")
+    web = start_web(handoff=settings.handoff.model_copy(update={"whistle_check_seconds": 0.2}))
+    visitor = Visitor(web.url)
+    visitor.state()
+    visitor.turn("button", "consent:yes")
+    assert "工单号 #1" in visitor.turn("command", "human")
+    clock.now = OFFICE_HOURS + timedelta(minutes=11)
+    assistant = web.app.state.web.assistant
+
+    def fired() -> list:
+        with assistant.sessions() as session:
+            return list(session.scalars(select(WhistleTimer.fired_at).where(WhistleTimer.fired_at.is_not(None))))
+
+    deadline = threading.Event()
+    for _ in range(50):
+        if fired():
+            break
+        deadline.wait(0.1)
+    assert fired(), "the whistle's job ran in the web service"
