@@ -273,6 +273,7 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Path("knowledge")
     nlu_dir: Path = Path("nlu")
     forms_dir: Path = Path("forms")  # guided forms as data (bot/forms)
+    knowledge_check_seconds: float = 10  # how often a running bot looks for edited knowledge-base files
     max_text_length: int = 4096
     concurrent_updates: int = 16
     office_hours: dict[str, list[OpeningSpan]] = {}

@@ -64,3 +64,28 @@ def test_a_sound_edit_rewrites_only_its_entry(client, assistant, knowledge_copy,
 def test_a_lawyer_cannot_edit_the_knowledge_base(client, assistant):
     sign_in(client, assistant, "501")
     assert client.get(f"/staff/knowledge/entries/{ENTRY}").status_code == 403
+
+
+def test_a_saved_edit_reaches_residents_without_a_restart(client, assistant, knowledge_copy):
+    """The consultation's declared reload job sees the edited file, rebuilds off the turn path, and swaps it in."""
+    from bot.consultation.plugin import SERVICE as consultation
+    from bot.terminal import TerminalChat
+
+    reload = next(job for job in consultation.jobs if job.name == "reload_knowledge")
+    assert reload.fire(assistant) == 0 and assistant.knowledge.by_id[ENTRY].answer["zh"] != "网购七天内可以无理由退货（新）。"
+    sign_in(client, assistant, "509")
+    saved = edit(client, answer_zh="网购七天内可以无理由退货（新）。", answer_en="Seven days, no reason (new).",
+                 citations="consumer_rights_protection_law 25")
+    assert saved.status_code == 303
+    reload.fire(assistant)
+    reload.fire.wait(60)
+    assert assistant.knowledge.by_id[ENTRY].answer["zh"] == "网购七天内可以无理由退货（新）。"
+    chat = TerminalChat(assistant, user_id="reader")
+    chat.send("/start")
+    chat.send("1")
+    answer = chat.send("网上买的东西七天内能无理由退货吗")
+    if "你想问的是不是" in answer:
+        answer = chat.send("1")
+    assert "网购七天内可以无理由退货（新）。" in answer
+    page = client.get(f"/staff/knowledge/entries/{ENTRY}")
+    assert "（新）" in page.text

@@ -89,16 +89,21 @@ class ConsoleSecurity:
 
 
 class Console:
+    @property
+    def knowledge(self):
+        """The knowledge base in use now: an edit saved here replaces it within seconds (consultation's reload job)."""
+        return self.assistant.knowledge
+
     def __init__(self, settings, assistant, access: Access | None, limiter):
         self.settings = settings
         self.config = settings.console
+        self.assistant = assistant
         self.sessions = assistant.sessions
         self.clock: Callable[[], datetime] = assistant.clock
         self.texts = assistant.content.texts
         self.ctx = HandoffContext.of(assistant)
         self.desk = StaffDesk(assistant.sessions, self.ctx, assistant.clock)
         self.lecture_ctx = LectureContext.of(assistant)
-        self.knowledge = assistant.knowledge
         self.access = access or Access(self.ctx.permissions)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["station_name"] = self.ctx.station_name

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.consultation import consult
+from bot.consultation.reload import RELOAD, KnowledgeReload
 from bot.core.messages import Outbound, Reply
-from bot.core.service import Service
+from bot.core.service import Job, Service
 from bot.core.turn import Turn
 
 
@@ -44,4 +47,6 @@ SERVICE = Service(
     screens={"consult": consult.consult_screen, "hot_questions": consult.hot_questions},
     prepare=consult.Understanding.of,
     free_text=consult.ask,
+    jobs=[Job(RELOAD, lambda settings: timedelta(seconds=settings.knowledge_check_seconds), KnowledgeReload(),
+              first=timedelta(seconds=5))],
 )

@@ -119,6 +119,10 @@ class Assistant:
     def retriever(self) -> Retriever:
         return self._retriever.get()
 
+    def replace_knowledge(self, knowledge: KnowledgeBase, retriever: Retriever) -> None:
+        """Answer from an edited knowledge base from now on; a turn already running keeps the one it read."""
+        self._knowledge, self._retriever = Preloaded.ready(knowledge), Preloaded.ready(retriever)
+
     def handle(self, inbound: Inbound) -> Reply:
         """Handle one inbound exactly once and return what to show.
 
