@@ -48,9 +48,9 @@ class LiveBot:
         self.stop()
         self.start()
 
-    def run_job(self, name: str) -> None:
+    def run_job(self, name: str, timeout: float = 10.0) -> None:
         """Run a job of the application's job queue once now, on its loop, instead of waiting for its schedule."""
         assert self.handle is not None, "the bot is not running"
         application = self.handle.app
         (job,) = application.job_queue.get_jobs_by_name(name)
-        self.handle.run_coroutine(job.run(application))
+        self.handle.run_coroutine(job.run(application), timeout)

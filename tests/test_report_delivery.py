@@ -118,3 +118,24 @@ def test_a_bureau_closure_moves_the_first_working_day(settings):
 
     closed = WorkingDays([Closure(first=date(2026, 10, 8))])
     assert first_working_day(2026, 10, closed.is_workday) == date(2026, 10, 9)
+
+
+def test_the_reports_service_job_sends_the_report_through_the_running_bot(telegram_bot, sessions, clock):
+    """The declared job, run by the real PTB job queue against the fake Bot API: the supervisor gets the files once."""
+    import time
+
+    from bot.reports.plugin import DELIVER
+
+    _supervisor(sessions, 1, None)
+    clock.now = BEIJING_0900_OCT_8
+    server = telegram_bot.server
+    mark = server.mark()
+    telegram_bot.run_job(DELIVER, timeout=120)
+    server.wait_for("sendDocument", lambda call: str(call["chat_id"]) == "880001", after=mark, timeout=60)
+    time.sleep(1)  # the report's other file
+    to_supervisor = lambda: [c for c in server.calls_to("sendDocument", after=mark)  # noqa: E731
+                             if str(c["chat_id"]) == "880001"]
+    files = len(to_supervisor())
+    telegram_bot.run_job(DELIVER, timeout=120)
+    time.sleep(1)
+    assert len(to_supervisor()) == files, "once, however often the job runs"

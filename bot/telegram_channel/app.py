@@ -24,7 +24,6 @@ from bot.core.content import pick
 from bot.handoff.context import HandoffContext
 from bot.handoff.desk import StaffDesk
 from bot.notifications.outbox import Outbox
-from bot.reports.delivery import deliver_monthly_reports
 from bot.settings import Settings
 from bot.telegram_channel import handlers
 from bot.telegram_channel.authenticity import drop_forged_updates, webhook_secret
@@ -35,7 +34,6 @@ from bot.telegram_channel.ordering import PerChatUpdateProcessor
 log = logging.getLogger(__name__)
 PURGE_INTERVAL = timedelta(hours=6)
 FORGET_SENT_INTERVAL = timedelta(days=1)
-REPORT_CHECK_INTERVAL = timedelta(minutes=15)
 DELIVER_NOTIFICATIONS = "deliver_notifications"
 # The services' jobs are named by them (Service.jobs); these two are the names tests run by hand.
 FIRE_LECTURE_REMINDERS = "fire_lecture_reminders"
@@ -77,8 +75,6 @@ def build_application(settings: Settings, assistant: Assistant, updater: bool = 
                                    name=job.name, data=(job, courier))
         jobs.run_repeating(courier.forget_sent, interval=FORGET_SENT_INTERVAL, first=3600,
                            name="forget_sent_notifications")
-        jobs.run_repeating(send_monthly_reports, interval=REPORT_CHECK_INTERVAL, first=120,
-                           name="send_monthly_reports", data=(courier, outbox.worker))
 
     async def post_shutdown(application: Application) -> None:
         outbox.close()
@@ -135,21 +131,15 @@ async def purge_expired_conversations(context: handlers.Context) -> None:
     log.info("retention purge: %s", ", ".join(f"{name} {count}" for name, count in counts.items()))
 
 
-async def send_monthly_reports(context: handlers.Context) -> None:
-    """On the month's first working day, send last month's report to each station's supervisors, once."""
-    assistant = context.bot_data.assistant
-    courier, worker = context.job.data
-    # Building a report is seconds of CPU: a thread of its own keeps the residents' turns flowing.
-    sent = await asyncio.to_thread(deliver_monthly_reports, assistant.sessions, assistant.settings, assistant.clock(),
-                                   worker, assistant.stations.days.is_workday)
-    if sent:
-        await courier.deliver_pending(context)
-
-
 async def fire_then_deliver(context: handlers.Context) -> None:
-    """A service's scheduled work (lecture reminders, whistles) in a database worker, then send what it wrote."""
+    """A service's scheduled work (reminders, whistles, reports) in a database worker, or for seconds of CPU a
+    thread of its own, then send what it wrote."""
     job, courier = context.job.data
-    fired = await context.bot_data.run_domain(job.fire, context.bot_data.assistant)
+    assistant = context.bot_data.assistant
+    if job.threaded:
+        fired = await asyncio.to_thread(job.fire, assistant)
+    else:
+        fired = await context.bot_data.run_domain(job.fire, assistant)
     if fired:
         await courier.deliver_pending(context)
 

@@ -392,7 +392,10 @@ class WebChannel:
         await asyncio.sleep(job.first.total_seconds())
         while True:
             try:
-                await self.blocking(job.fire, self.assistant)
+                if job.threaded:
+                    await asyncio.to_thread(job.fire, self.assistant)
+                else:
+                    await self.blocking(job.fire, self.assistant)
             except Exception:  # noqa: BLE001 - try again at the next run
                 log.exception("the scheduled job %s failed", job.name)
             await asyncio.sleep(job.interval(self.settings).total_seconds())
