@@ -1,20 +1,16 @@
-"""Mediation's hooks into today's staff desk and job queue, kept in one place so they move onto the plug-in
-object of the service design as they are: desk verbs and their handler, the timer job."""
+"""Mediation in the staff desk (its buttons' handler) and the timer job's name and period, as plugin.py declares them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from bot.core.callbacks import Action
 from bot.core.messages import Outbound
 from bot.core.service import DeskAnswer
 from bot.db.models import StaffMember
 from bot.db.repositories import Repositories
-from bot.mediation import staff, timers
+from bot.mediation import staff
 from bot.mediation.context import MediationContext, service_data
 
 if TYPE_CHECKING:
@@ -39,7 +35,3 @@ def press(handoff_ctx: HandoffContext, repos: Repositories, member: StaffMember,
         # The group's post loses its buttons and says who has the case; the story stays out of the group.
         return DeskAnswer(notice, Outbound(ctx.t("md_staff_new") + "\n" + staff.card(ctx, case)))
     return DeskAnswer(notice)
-
-
-def fire_timers(sessions: sessionmaker[Session], ctx: MediationContext, clock: Callable[[], datetime]) -> int:
-    return timers.fire_due(sessions, ctx, clock)
