@@ -90,3 +90,21 @@ def test_mydata_holds_the_applicants_answers_and_only_the_case_for_the_other_par
     assert mine[0]["number"] == payload and mine[0]["answers"]["phone"] == APPLICANT_PHONE
     assert theirs[0]["role"] == "respondent" and theirs[0]["answers"] is None
     assert APPLICANT_PHONE.encode() not in as_json({"mediation_cases": theirs})
+
+
+def test_a_story_keeps_its_chinese_punctuation_and_full_width_digits_still_read_as_a_phone(assistant, clock):
+    """Text answers are stored as typed (the agreement quotes them); typed numbers are still normalised."""
+    clock.now = OFFICE_HOURS
+    chat = TerminalChat(assistant, user_id="punctuation")
+    chat.send("/start")
+    chat.send("1")
+    chat.send("🤝 在线调解")
+    for line in ("4", "借给邻居两万元，约定半年还（有借条）：一直不还。", "还清两万元", "张三", "１３８１２３４５６７８"):
+        screen = chat.send(line)
+    assert "对方的姓名" in screen, "the full-width phone was read"
+    from bot.db.models import FormDraft
+    from sqlalchemy import select
+
+    with assistant.sessions() as session:
+        data = session.scalar(select(FormDraft.data).where(FormDraft.form == "mediation"))
+    assert data["facts"] == "借给邻居两万元，约定半年还（有借条）：一直不还。" and data["phone"] == "13812345678"

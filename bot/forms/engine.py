@@ -283,6 +283,9 @@ class FormRunner:
         try:
             if step.parse:
                 self.hooks.parsers[step.parse](turn, data, step.id, value)
+            elif step.type == "text":
+                # Stored as typed: NFKC would turn a story's Chinese punctuation (，：（）) into ASCII.
+                data[step.id] = self.read(turn, step, text.strip())
             else:
                 data[step.id] = self.read(turn, step, value)
         except FieldError as error:

@@ -23,7 +23,7 @@ def skip(turn: Turn, draft: FormDraft, data: dict) -> str:
 
 def share_notice(turn: Turn, draft: FormDraft, runner: FormRunner) -> list[str]:
     """Under the answers: what the other party and the mediator will see, which submitting agrees to."""
-    return ["", turn.t("md_share_notice").strip()]
+    return [turn.t("md_share_notice").strip()]
 
 
 HOOKS = FormHooks(submit=submit, actions={"skip": skip}, review={"share": share_notice})
