@@ -6,7 +6,8 @@ Samples, each (calibration_features of the top match, whether it answers):
   - every phrasing of every entry, held out of the index in one of five folds;
   - nlu/data's chat and out-of-scope examples (no entry answers them);
   - the tune split of tests/data/realdev (entry-labelled lines), weighted most, because real
-    questions are what the thresholds are for.
+    questions are what the thresholds are for; except the lines labelled with an entry written
+    from the tune split's own misses (WRITTEN_FROM_TUNE), which still count in the table below.
 English questions are calibrated apart, in their own index: each entry's English question held out
 of the index in one of five folds, plus tests/data/english/tune.jsonl.
 Never the report splits, nor tests/data/kb_heldout or nlu/tests: those stay held out.
@@ -34,6 +35,13 @@ PHRASING_WEIGHT = 0.05
 SHOWN = 5  # entries a "did you mean" lists (bot.consultation.consult.SUGGESTIONS)
 NOT_LEGAL = {"out_of_scope", "greet", "thanks", "goodbye", "affirm", "deny"}
 L2 = 0.001
+# Entries written for problems the tune split asked and no entry answered (label round 5; their
+# phrasings were sharpened against tune questions, one question is copied almost word for word).
+# The match of such an entry to the question it was written from is in-sample: fitted on, it taught
+# the calibration that long real questions are matched well, and on the report split a threshold of
+# 0.9 then answered 22 % directly, nearly half of them wrongly (2026-12-01, 512 entries). Those tune lines
+# are left out of the fit; the operating-point table still counts them.
+WRITTEN_FROM_TUNE = "real_gaps_"  # file-name prefix in knowledge/entries
 
 
 def features_of(retriever: Retriever, text: str, topics: dict[str, float] | None):
@@ -128,6 +136,9 @@ def main() -> None:
             for row in map(json.loads, (ROOT / "tests" / "data" / "realdev" / f"{name}.jsonl").read_text("utf-8").splitlines())
             if row["split"] == "tune" and "entries" in row]
     off_topic = [text for text, intent in nlu_data if intent in NOT_LEGAL]
+    written_from_tune = {entry.id for entry in entries if entry.source.startswith(WRITTEN_FROM_TUNE)}
+    in_sample = sum(bool(set(row["entries"]) & written_from_tune) for row in real)
+    print(f"real tune: {in_sample} of {len(real)} lines labelled with an entry written from them, left out of the fit")
 
     def topics_of(text: str) -> dict[str, float]:
         return dict(interpret(classifier.rank(text)).topics)
@@ -147,7 +158,7 @@ def main() -> None:
         for row in real:
             x, ranked = features_of(retriever, row["text"], topics_of(row["text"]) if with_topics else None)
             scored_real.append((x, ranked, set(row["entries"])))
-            if x:
+            if x and not set(row["entries"]) & written_from_tune:
                 samples.append((x, float(ranked[0] in row["entries"]), REAL_WEIGHT))
         weights = fit(samples)
         name = "_CALIBRATION_WITH_TOPICS" if with_topics else "_CALIBRATION_WITHOUT_TOPICS"
@@ -158,7 +169,7 @@ def main() -> None:
         off_scores = [probability(weights, x) if x else 0.0
                       for x in (features_of(retriever, text, topics_of(text))[0] for text in off_topic)]
         print(f"real tune: {len(scored_real)} entry-labelled questions, {covered} covered")
-        for confident in (0.6, 0.7, 0.8, 0.85, 0.9):
+        for confident in (0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95):
             for plausible in (0.05,):
                 direct = wrong = hit = 0
                 for x, ranked, gold in scored_real:
