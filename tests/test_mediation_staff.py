@@ -108,3 +108,32 @@ def test_a_story_keeps_its_chinese_punctuation_and_full_width_digits_still_read_
     with assistant.sessions() as session:
         data = session.scalar(select(FormDraft.data).where(FormDraft.form == "mediation"))
     assert data["facts"] == "借给邻居两万元，约定半年还（有借条）：一直不还。" and data["phone"] == "13812345678"
+
+
+def test_a_case_applied_for_in_the_web_chat_reaches_the_stations_telegram_group(assistant, clock, settings):
+    """Staff work in Telegram: a web resident's case is posted to the station's Telegram group, masked."""
+    from bot.db.models import Notification, User
+    from sqlalchemy import select
+    from tests.handoff_helpers import staff_cli
+
+    clock.now = OFFICE_HOURS
+    staff_cli(settings, clock, "set-group", "-100777", "--station", "潞源")
+    chat = TerminalChat(assistant, user_id="web-visitor")
+    chat.inbound = _as_web(chat.inbound)
+    chat.send("/start")
+    chat.send("1")
+    chat.send("🤝 在线调解")
+    for line in ("4", "借给邻居两万元，约定半年还，一直不还。", "还清两万元", "张三", APPLICANT_PHONE, "王五", "1",
+                 "13900002222", "潞源", "1", "1", "5"):
+        chat.send(line)
+    chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "同意告知对方并提交" in b.label))
+    with assistant.sessions() as session:
+        posts = session.scalars(select(Notification.text).join(User, User.id == Notification.user_id)
+                                .where(User.channel == "telegram", User.external_id == "-100777")).all()
+    assert len(posts) == 1 and "TJ-" in posts[0] and APPLICANT_PHONE not in posts[0]
+
+
+def _as_web(inbound):
+    from dataclasses import replace
+
+    return lambda line: replace(inbound(line), channel="web")

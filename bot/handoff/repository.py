@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.core.messages import Outbound
 from bot.db.models import Conversation, StaffGroup, StaffMember, Ticket, TicketEvent, User, WhistleTimer
 
 OPEN, CLAIMED, CLOSED, CANCELLED = "open", "claimed", "closed", "cancelled"
@@ -223,3 +224,15 @@ class HandoffRepositories:
 
     def recipient(self, channel: str, chat_id: str) -> User:
         return recipient(self.session, channel, chat_id)
+
+    def tell_station(self, notifications, resident_channel: str, station_id: str | None, message: Outbound,
+                     now: datetime, group_only: bool = False) -> None:
+        """A station's news for staff: its group (else the district's), else each of its staff members privately."""
+        channel = desk_channel(resident_channel)
+        group = self.groups.for_station(channel, station_id)
+        if group is not None:
+            notifications.add(group.recipient_id, message, now)
+            return
+        if not group_only:
+            for member in self.staff.of_station(channel, station_id):
+                notifications.add(self.recipient(member.channel, member.external_id).id, message, now)

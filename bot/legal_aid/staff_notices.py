@@ -13,7 +13,6 @@ from bot.core.messages import Attachment, Button, Outbound
 from bot.db.models import AidApplication, StaffMember
 from bot.db.repositories import Repositories
 from bot.handoff.permissions import DECIDE_LEGAL_AID
-from bot.handoff.repository import desk_channel
 from bot.legal_aid.context import book_for
 from bot.forms.parsing import mask_phone
 from bot.legal_aid.tracking import Status, TransitionError, check_transition, next_statuses, reason_required
@@ -66,15 +65,10 @@ def staff_buttons(texts: Texts, application: AidApplication, lang: str = STAFF_L
 
 def post_new(ctx: HandoffContext, repos: Repositories, application: AidApplication, now: datetime) -> None:
     """Tell the station's staff group (else the district's, else the station's staff) of a new application."""
-    texts, channel = ctx.texts, desk_channel(application.user.channel)
+    texts = ctx.texts
     message = Outbound(texts.get("aid_staff_new", STAFF_LANG).strip() + "\n" + card(ctx, application),
                        staff_buttons(texts, application))
-    group = repos.handoff.groups.for_station(channel, application.station_id)
-    if group is not None:
-        repos.notifications.add(group.recipient_id, message, now)
-        return
-    for member in repos.handoff.staff.of_station(channel, application.station_id):
-        repos.notifications.add(repos.handoff.recipient(member.channel, member.external_id).id, message, now)
+    repos.handoff.tell_station(repos.notifications, application.user.channel, application.station_id, message, now)
 
 
 def view(ctx: HandoffContext, repos: Repositories, staff: StaffMember, application_id: int, now: datetime) -> str:

@@ -65,14 +65,8 @@ def desk_buttons(ctx: MediationContext, case: MediationCase) -> list[list[Button
 
 def post_new(ctx: MediationContext, repos: Repositories, case: MediationCase, now: datetime) -> None:
     """Tell the station's staff group (else the district's, else the station's staff) of a new case, masked."""
-    channel = case.applicant.channel
     message = Outbound(ctx.t("md_staff_new") + "\n" + card(ctx, case), desk_buttons(ctx, case))
-    group = repos.handoff.groups.for_station(channel, case.station_id)
-    if group is not None:
-        repos.notifications.add(group.recipient_id, message, now)
-        return
-    for member in repos.handoff.staff.of_station(channel, case.station_id):
-        repos.notifications.add(repos.handoff.recipient(member.channel, member.external_id).id, message, now)
+    repos.handoff.tell_station(repos.notifications, case.applicant.channel, case.station_id, message, now)
 
 
 def tell_mediator(ctx: MediationContext, repos: Repositories, case: MediationCase, text: str, now: datetime) -> None:
@@ -81,9 +75,8 @@ def tell_mediator(ctx: MediationContext, repos: Repositories, case: MediationCas
         member = case.mediator
         repos.notifications.add(repos.handoff.recipient(member.channel, member.external_id).id, Outbound(text), now)
         return
-    group = repos.handoff.groups.for_station(case.applicant.channel, case.station_id)
-    if group is not None:
-        repos.notifications.add(group.recipient_id, Outbound(text), now)
+    repos.handoff.tell_station(repos.notifications, case.applicant.channel, case.station_id, Outbound(text), now,
+                               group_only=True)
 
 
 def tell_parties(repos: Repositories, case: MediationCase, make, now: datetime) -> None:
