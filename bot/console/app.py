@@ -339,7 +339,7 @@ class Console:
             session, self.ctx, self.access, member, status, lang))
         if member is None:
             return self.to_signin()
-        return self.page(request, "aid_list.html.j2", member, rows=rows, status=status,
+        return self.page(request, "aid_list.html.j2", member, rows=rows, chosen_status=status,
                          statuses=[s.value for s in Status])
 
     async def aid_detail(self, request: Request) -> Response:
