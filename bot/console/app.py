@@ -1,4 +1,4 @@
-"""The staff console at /staff: sign-in by the bot's link, the ticket inbox, legal aid and the reports.
+"""The staff console at /staff: sign-in by the bot's link, the ticket inbox, legal aid, mediation and the reports.
 
 `create_console(settings, assistant, …)` returns a Starlette app that the one ASGI service mounts at /staff. Every page
 asks `Access` (bot/console/access.py); domain work runs in worker threads, one database transaction per request.
