@@ -195,3 +195,24 @@ def test_of_two_mediators_claiming_in_the_console_at_once_one_wins(client, assis
         claims = session.scalar(select(func.count()).where(MediationEvent.kind == "claimed"))
     assert claims == 1 and the_case(assistant).mediator is not None
     assert sorted(answer.status_code for answer in answers) == [303, 422], "the loser is told who has it"
+
+
+def test_the_clerk_records_the_effective_date_the_filing_and_the_ruling(client, assistant):
+    sign_in(client, assistant, "701")
+    post(client, "/staff/mediation/1/claim")
+    post(client, "/staff/mediation/1/record", outcome="agreement", facts="借款两万元未还", matters="还款期限",
+         terms=GOOD_TERM)
+    client.cookies.clear()
+    sign_in(client, assistant, "705")
+    assert "生效日期不能晚于今天" in post(client, "/staff/mediation/1/effective", on="2026-11-27").text
+    assert "YYYY-MM-DD" in post(client, "/staff/mediation/1/effective", on="26/11").text
+    assert the_case(assistant).status == "agreed"
+    assert post(client, "/staff/mediation/1/effective", on="2026-11-26").status_code == 303
+    assert any(n.attachment_name == f"司法确认申请书-{NUMBER}.pdf" for n in outbox_for(assistant, "1002"))
+    assert post(client, "/staff/mediation/1/filed", on="2026-11-26").status_code == 303
+    assert post(client, "/staff/mediation/1/ruling", result="confirmed", on="2026-11-26").status_code == 303
+    case = the_case(assistant)
+    assert (case.status, case.effective_on.isoformat(), case.filed_on.isoformat(), case.ruling) == (
+        "confirmed", "2026-11-26", "2026-11-26", "confirmed")
+    assert case_events(assistant)[-3:] == ["effective", "filed", "ruling_confirmed"]
+    assert client.get("/staff/mediation/1/documents/application.pdf").content.startswith(b"%PDF")
