@@ -134,6 +134,7 @@ def test_a_volunteer_cannot_open_an_application_or_its_files(client, assistant):
 def test_a_supervisor_opens_an_application_audited_and_a_refusal_needs_a_reason(client, assistant):
     submitted(assistant)
     sign_in(client, assistant, "509")
+    assert "FY-2026-000001" in client.get("/staff/aid").text and "FY-" in client.get("/staff/aid?status=submitted").text
     page = client.get("/staff/aid/1").text
     assert "13812345678" in page and "a.jpg" in page
     download = client.get("/staff/aid/1/evidence/1")

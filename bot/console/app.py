@@ -1,4 +1,4 @@
-"""The staff console at /staff: sign-in by the bot's link, the ticket inbox, legal aid and the reports.
+"""The staff console at /staff: sign-in by the bot's link, the ticket inbox, legal aid, mediation and the reports.
 
 `create_console(settings, assistant, …)` returns a Starlette app that the one ASGI service mounts at /staff. Every page
 asks `Access` (bot/console/access.py); domain work runs in worker threads, one database transaction per request.
@@ -30,6 +30,7 @@ from bot.console import aid as aid_pages
 from bot.console import inbox
 from bot.console import knowledge as knowledge_pages
 from bot.console import lectures as lecture_pages
+from bot.console import mediation as mediation_pages
 from bot.console import signin
 from bot.console.admin import ADMIN_CSP, mount_admin
 from bot.console.access import CLAIM, CLOSE, MANAGE_CONTENT, NOTE, REPLY, TRANSFER, VIEW_REPORTS, Access, station_ids
@@ -42,6 +43,7 @@ from bot.knowledge.check import shared_laws_folder
 from bot.knowledge.entries import Entry, load_entries
 from bot.knowledge.laws import StatuteTable
 from bot.lectures.context import LectureContext
+from bot.mediation.context import MediationContext
 from bot.legal_aid.tracking import Status
 from bot.reports.periods import BEIJING, KINDS, Period, PeriodError
 from bot.reports.render import FORMATS
@@ -104,6 +106,7 @@ class Console:
         self.ctx = HandoffContext.of(assistant)
         self.desk = StaffDesk(assistant.sessions, self.ctx, assistant.clock)
         self.lecture_ctx = LectureContext.of(assistant)
+        self.mediation_ctx = MediationContext.of(assistant)
         self.access = access or Access(self.ctx.permissions)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["station_name"] = self.ctx.station_name
@@ -341,7 +344,7 @@ class Console:
             session, self.ctx, self.access, member, status, lang))
         if member is None:
             return self.to_signin()
-        return self.page(request, "aid_list.html.j2", member, rows=rows, status=status,
+        return self.page(request, "aid_list.html.j2", member, rows=rows, chosen_status=status,
                          statuses=[s.value for s in Status])
 
     async def aid_detail(self, request: Request) -> Response:
@@ -388,6 +391,126 @@ class Console:
         if not moved and not notice:
             return self.refused(request, member)
         return self.back(f"{PATH}/aid/{application_id}", notice)
+
+    # --- mediation --------------------------------------------------------------------------------------------
+
+    async def mediation_list(self, request: Request) -> Response:
+        """The member's stations' cases (masked) and the month's figures per station (bot/mediation/stats.py)."""
+        lang = self.lang(request)
+        status = request.query_params.get("status", "")
+        status = status if status in mediation_pages.statuses() else ""
+        month = request.query_params.get("month", "")
+        if mediation_pages.month_bounds(self.mediation_ctx, month) is None:
+            month = self.clock().astimezone(BEIJING).strftime("%Y-%m")
+
+        def read(session: Session, member: StaffMember) -> dict:
+            return {"rows": mediation_pages.listing(session, self.mediation_ctx, self.access, member, status, lang),
+                    "figures": mediation_pages.monthly(session, self.mediation_ctx, self.access, member, month, lang)}
+
+        member, found = await self.member(request, read)
+        if member is None:
+            return self.to_signin()
+        return self.page(request, "mediation_list.html.j2", member, chosen_status=status, month=month,
+                         statuses=mediation_pages.statuses(), **found)
+
+    def _mediation_page(self, request: Request, member: StaffMember, case_id: int,
+                        reveal: bool) -> Callable[[Session], Any]:
+        lang = self.lang(request)
+
+        def read(session: Session):
+            fresh = session.get(StaffMember, member.id)
+            try:
+                return mediation_pages.detail(session, self.mediation_ctx, self.access, fresh, case_id, self.clock(),
+                                              lang, reveal=reveal)
+            except LookupError:
+                return None
+            except mediation_pages.Refused:
+                return "refused"
+
+        return read
+
+    async def _show_case(self, request: Request, member: StaffMember, case_id: int, *, reveal: bool = False,
+                         problems: list[str] | None = None, posted: dict[str, str] | None = None,
+                         verb: str = "") -> Response:
+        found = await run_in_threadpool(self.transaction, self._mediation_page(request, member, case_id, reveal))
+        if found is None:
+            return self.missing(request, member)
+        if found == "refused":
+            return self.refused(request, member) if reveal else self.missing(request, member)
+        return self.page(request, "mediation_case.html.j2", member, status=422 if problems else 200, detail=found,
+                         problems=problems or [], posted=posted or {}, failed=verb)
+
+    async def mediation_case(self, request: Request) -> Response:
+        member, _ = await self.member(request, lambda session, member: None)
+        if member is None:
+            return self.to_signin()
+        return await self._show_case(request, member, request.path_params["case_id"])
+
+    async def mediation_reveal(self, request: Request) -> Response:
+        """🔍 as in the desk: the parties' names, phones and story, for a member who may see them; audited."""
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, _ = posted
+        return await self._show_case(request, member, request.path_params["case_id"], reveal=True)
+
+    async def mediation_act(self, request: Request) -> Response:
+        case_id, verb = request.path_params["case_id"], request.path_params["verb"]
+        if verb not in mediation_pages.ACTS:
+            return Response(status_code=404)
+        posted = await self.posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        member, fields = posted
+        t = self.t(self.lang(request))
+
+        def explain(line: int, error) -> str:
+            return t("console_md_term_error", line=line, problem=t(f"console_md_term_{error.code}"),
+                     detail=error.detail)
+
+        def work(session: Session) -> tuple[str, Any]:
+            # Outcomes are returned, not raised: a refusal's audit row and a lost claim's event must be committed.
+            fresh = session.get(StaffMember, member.id)
+            try:
+                return "done", mediation_pages.act(session, self.mediation_ctx, self.access, fresh, case_id, verb,
+                                                   fields, self.clock(), explain)
+            except LookupError:
+                return "missing", None
+            except mediation_pages.Refused:
+                return "refused", None
+            except mediation_pages.Problem as problem:
+                return "problem", problem.lines
+
+        outcome, value = await run_in_threadpool(self.transaction, work)
+        if outcome == "missing":
+            return self.missing(request, member)
+        if outcome == "refused":
+            return self.refused(request, member)
+        if outcome == "problem":
+            return await self._show_case(request, member, case_id, problems=value, posted=fields, verb=verb)
+        return self.back(f"{PATH}/mediation/{case_id}", value)
+
+    async def mediation_document(self, request: Request) -> Response:
+        case_id = request.path_params["case_id"]
+        name, _, fmt = request.path_params["file"].partition(".")
+
+        def fetch(session: Session, member: StaffMember):
+            try:
+                return mediation_pages.document(session, self.mediation_ctx, self.access, member, case_id, name, fmt,
+                                                self.clock())
+            except mediation_pages.Refused:
+                return "refused"
+
+        member, found = await self.member(request, fetch)
+        if member is None:
+            return self.to_signin()
+        if found is None:
+            return self.missing(request, member)
+        if found == "refused":
+            return self.refused(request, member)
+        filename, content = found
+        return Response(content, media_type=mediation_pages.FORMATS[fmt],
+                        headers={"content-disposition": _attachment(filename)})
 
     # --- lectures ---------------------------------------------------------------------------------------------
 
@@ -661,6 +784,11 @@ def create_console(settings, assistant, access: Access | None = None, *, limiter
         Route("/aid/{application_id:int}", console.aid_detail),
         Route("/aid/{application_id:int}/evidence/{evidence_id:int}", console.aid_evidence),
         Route("/aid/{application_id:int}/status", console.aid_status, methods=["POST"]),
+        Route("/mediation", console.mediation_list),
+        Route("/mediation/{case_id:int}", console.mediation_case),
+        Route("/mediation/{case_id:int}/reveal", console.mediation_reveal, methods=["POST"]),
+        Route("/mediation/{case_id:int}/documents/{file:str}", console.mediation_document),
+        Route("/mediation/{case_id:int}/{verb:str}", console.mediation_act, methods=["POST"]),
         Route("/lectures", console.lectures),
         Route("/lectures", console.lecture_create, methods=["POST"]),
         Route("/lectures/{lecture_id:int}", console.lecture),

@@ -1,7 +1,8 @@
 """Staff's side of a case: the masked post in the station's desk, claiming, the full view (audited), and the
 mediator's and the station's acts (scheduling, the outcome, the effective date, the filing and the ruling).
 
-The desk buttons and `legalbot mediation …` call the same functions, so permissions, masking and audit are one."""
+The desk buttons, `legalbot mediation …` and the console's pages (bot/console/mediation.py) call the same
+functions, so permissions, masking and audit are one."""
 
 from __future__ import annotations
 
