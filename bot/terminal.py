@@ -41,8 +41,7 @@ class TerminalChat:
         # No job queue here: the services' scheduled work (reminders, whistles) runs as the chat goes on.
         for service in self.assistant.services:
             for job in service.jobs:
-                if not job.threaded:
-                    job.fire(self.assistant)
+                job.fire(self.assistant)
         pending = _take_notifications(self.assistant, CHANNEL, self.user_id)
         return "\n\n".join(self.render(Reply([message]), self.files_dir) for message in pending)
 

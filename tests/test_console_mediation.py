@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import MediationCase, MediationEvent, TicketEvent, User
 from bot.db.repositories import Repositories
+from bot.mediation.plugin import deliver_documents
 from tests.console_helpers import console_client, post, sign_in
 from tests.handoff_helpers import OFFICE_HOURS, outbox_for, staff_cli
 from tests.test_handoff_concurrency import race
@@ -169,6 +170,7 @@ def test_an_agreement_recorded_in_the_console_goes_to_both_and_its_files_downloa
     assert done.status_code == 303
     case = the_case(assistant)
     assert case.status == "agreed" and case.agreement["terms"][0]["amount"] == 20000
+    deliver_documents(assistant)  # the job that builds them with no lock held
     for party in ("1001", "1002"):
         assert {n.attachment_name for n in outbox_for(assistant, party) if n.attachment_name} == {
             f"调解协议书-{NUMBER}.docx", f"调解协议书-{NUMBER}.pdf"}
@@ -208,6 +210,7 @@ def test_the_clerk_records_the_effective_date_the_filing_and_the_ruling(client, 
     assert "YYYY-MM-DD" in post(client, "/staff/mediation/1/effective", on="26/11").text
     assert the_case(assistant).status == "agreed"
     assert post(client, "/staff/mediation/1/effective", on="2026-11-26").status_code == 303
+    deliver_documents(assistant)
     assert any(n.attachment_name == f"司法确认申请书-{NUMBER}.pdf" for n in outbox_for(assistant, "1002"))
     assert post(client, "/staff/mediation/1/filed", on="2026-11-26").status_code == 303
     assert post(client, "/staff/mediation/1/ruling", result="confirmed", on="2026-11-26").status_code == 303

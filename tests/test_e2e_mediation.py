@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.mediation.desk import FIRE_TIMERS
+from bot.mediation.desk import DELIVER_DOCUMENTS, FIRE_TIMERS
 from bot.telegram_channel.app import DELIVER_NOTIFICATIONS
 from tests.handoff_helpers import OFFICE_HOURS, staff_cli
 from tests.mediation_helpers import APPLICANT_PHONE, OTHER_PHONE, apply_for_mediation, case_row, mediation_cli
@@ -120,6 +120,7 @@ def test_two_residents_and_a_mediator_go_from_invitation_to_follow_up(telegram_b
         "--term", "party=respondent;does=归还借款;amount=20000;by=2026-12-31;how=银行转账")
     assert code == 0, out
     mark = server.mark()
+    telegram_bot.run_job(DELIVER_DOCUMENTS, timeout=60)  # built in a thread of its own, with no lock held
     deliver(telegram_bot, server)
     for user in (applicant, respondent):
         files = documents_to(server, user.id, mark)
@@ -139,6 +140,7 @@ def test_two_residents_and_a_mediator_go_from_invitation_to_follow_up(telegram_b
     code, out = mediation_cli(settings, clock, "effective", NUMBER, "--as", "601", "--on", "2026-11-30")
     assert code == 0, out
     mark = server.mark()
+    telegram_bot.run_job(DELIVER_DOCUMENTS, timeout=60)
     deliver(telegram_bot, server)
     for user in (applicant, respondent):
         notice = server.wait_for("sendMessage", lambda c, u=user: to_chat(u.id)(c) and "司法确认" in c["text"], after=mark)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from bot.db.models import MediationCase, MediationEvent, User
+from bot.db.models import MediationCase, MediationEvent, MediationTimer, Notification, User
 from bot.db.repositories import Repositories
 from bot.mediation import timers
 from bot.mediation.context import MediationContext
@@ -26,7 +26,8 @@ def new_case(assistant, n: int, **values) -> int:
         session.flush()
         case = repos.mediation.add(MediationCase(
             number=repos.mediation.next_number(2026), applicant_id=user.id, station_id="luyuan", kind="debt",
-            fields={"name": "张三"}, status=values.pop("status", "accepted"), slots={}, agreement={},
+            fields={"name": "张三"}, status=values.pop("status", "accepted"), slots={},
+            agreement=values.pop("agreement", {}),
             created_at=OFFICE_HOURS, updated_at=OFFICE_HOURS, **values))
         return case.id
 
@@ -88,3 +89,53 @@ def test_the_terminal_chat_plays_both_parties_with_user(assistant, clock):
     news = applicant.send("/menu")
     assert "对方已同意调解" in news
     assert "已经被使用过" in TerminalChat(assistant, user_id="carol").send(f"/start {payload}")
+
+
+def _agreed_case(assistant, n: int) -> int:
+    agreement = {"facts": "借款两万元", "matters": "还款期限", "recorded_at": OFFICE_HOURS.isoformat(), "mediator": "李调解员",
+                 "terms": [{"party": "respondent", "does": "归还借款", "by": "2026-12-31", "how": "银行转账",
+                            "amount": 20000.0}]}
+    case_id = new_case(assistant, n, status="agreed", outcome="agreement", agreement=agreement)
+    with assistant.sessions() as session, session.begin():
+        Repositories(session).mediation.set_timer(case_id, "agreement_docs", OFFICE_HOURS)
+    return case_id
+
+
+def test_documents_are_built_with_no_lock_held_and_a_case_changed_meanwhile_is_not_sent(assistant, clock,
+                                                                                         monkeypatch):
+    """While the Word and PDF files are being built (seconds), staff can write the case; if they changed the
+    agreement, the stale files are not handed over, and the timer is closed as skipped."""
+    clock.now = OFFICE_HOURS
+    ctx = MediationContext.of(assistant)
+    kept, changed = _agreed_case(assistant, 300), _agreed_case(assistant, 301)
+    build, hand_over = timers.DOCUMENTS["agreement_docs"]
+
+    def build_while_staff_write(ctx, case):
+        with assistant.sessions() as session, session.begin():  # blocks, or fails, if the builder held a lock
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SET LOCAL lock_timeout = '3s'"))
+            row = Repositories(session).mediation.get(case.id, lock=True)
+            row.updated_at = OFFICE_HOURS + timedelta(minutes=1)
+            if case.id == changed:
+                row.agreement = {**row.agreement, "matters": "改过了"}
+        return build(ctx, case)
+
+    monkeypatch.setitem(timers.DOCUMENTS, "agreement_docs", (build_while_staff_write, hand_over))
+    assert timers.deliver_documents(assistant.sessions, ctx, clock) == 1
+    with assistant.sessions() as session:
+        outcomes = dict(session.execute(select(MediationTimer.case_id, MediationTimer.outcome)).all())
+        files = session.scalars(select(Notification.attachment_name).where(Notification.attachment_name.is_not(None)))
+        assert outcomes == {kept: "fired", changed: "skipped"}
+        assert sorted(files) == ["调解协议书-TJ-2026-000001.docx", "调解协议书-TJ-2026-000001.pdf"]
+    assert timers.deliver_documents(assistant.sessions, ctx, clock) == 0, "handed over once"
+
+
+def test_a_document_claim_left_by_a_dead_process_is_taken_again_after_the_lease(assistant, clock):
+    clock.now = OFFICE_HOURS
+    ctx = MediationContext.of(assistant)
+    _agreed_case(assistant, 400)
+    with assistant.sessions() as session, session.begin():  # a process claimed it, then died before handing over
+        assert len(Repositories(session).mediation.claim_due(OFFICE_HOURS, 10, kinds=timers.DOCUMENTS)) == 1
+    assert timers.deliver_documents(assistant.sessions, ctx, clock) == 0, "within the lease: its claim stands"
+    clock.now = OFFICE_HOURS + timers.DOCUMENT_LEASE + timedelta(seconds=1)
+    assert timers.deliver_documents(assistant.sessions, ctx, clock) == 1

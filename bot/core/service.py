@@ -38,8 +38,8 @@ class Job:
     interval: Callable[[Settings], timedelta]
     fire: Callable[[Assistant], int]
     first: timedelta = timedelta(seconds=1)
-    # Seconds of CPU (building reports): a thread of its own, not a database worker that residents' turns wait for;
-    # the terminal chat, which runs the other jobs as it goes, leaves it out.
+    # Seconds of CPU (building reports, documents): a thread of its own, not a database worker that residents'
+    # turns wait for.
     threaded: bool = False
 
 

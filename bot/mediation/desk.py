@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 VERBS = staff.VERBS
 FIRE_TIMERS = "fire_mediation_timers"
+DELIVER_DOCUMENTS = "deliver_mediation_documents"  # agreements and applications, built in a thread of their own
+DOCUMENT_CHECK_SECONDS = 5
 CHECK_SECONDS = 30
 
 

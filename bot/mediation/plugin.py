@@ -38,6 +38,10 @@ def fire_timers(assistant) -> int:
     return timers.fire_due(assistant.sessions, MediationContext.of(assistant), assistant.clock)
 
 
+def deliver_documents(assistant) -> int:
+    return timers.deliver_documents(assistant.sessions, MediationContext.of(assistant), assistant.clock)
+
+
 SERVICE = Service(
     name="mediation",
     verbs={parties.VERB: parties.press},
@@ -47,7 +51,9 @@ SERVICE = Service(
     suggestions=offer.offer_rows,
     repositories={"mediation": MediationRepository},
     desk_verbs={verb: desk.press for verb in staff.VERBS},
-    jobs=[Job(desk.FIRE_TIMERS, lambda settings: timedelta(seconds=desk.CHECK_SECONDS), fire_timers)],
+    jobs=[Job(desk.FIRE_TIMERS, lambda settings: timedelta(seconds=desk.CHECK_SECONDS), fire_timers),
+          Job(desk.DELIVER_DOCUMENTS, lambda settings: timedelta(seconds=desk.DOCUMENT_CHECK_SECONDS), deliver_documents,
+              threaded=True)],
     cli=CommandGroup(("mediation",), commands.add_parsers, commands.run),
     check=check,
     cited_laws=cited_laws,

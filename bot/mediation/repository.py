@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case as when, delete, or_, select, update
+from collections.abc import Collection
+
+from sqlalchemy import and_, case as when, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -122,11 +124,22 @@ class MediationRepository:
         query = select(MediationTimer).where(MediationTimer.case_id == case_id).order_by(MediationTimer.due_at)
         return list(self.session.scalars(query))
 
-    def claim_due(self, now: datetime, limit: int) -> list[MediationTimer]:
-        """Mark due timers fired in one statement; a timer claimed by another process is skipped, never fired twice."""
-        candidates = (select(_timers.c.id).where(_timers.c.fired_at.is_(None), _timers.c.due_at <= now)
+    def claim_due(self, now: datetime, limit: int, *, kinds: Collection[str] = (), exclude: Collection[str] = (),
+                  stale_before: datetime | None = None) -> list[MediationTimer]:
+        """Mark due timers fired in one statement; a timer claimed by another process is skipped, never fired twice.
+
+        `stale_before`: a claim older than this that never recorded its outcome (the process died) is taken again."""
+        pending = _timers.c.fired_at.is_(None)
+        if stale_before is not None:
+            pending = or_(pending, and_(_timers.c.outcome.is_(None), _timers.c.fired_at < stale_before))
+        where = [pending, _timers.c.due_at <= now]
+        if kinds:
+            where.append(_timers.c.kind.in_(list(kinds)))
+        if exclude:
+            where.append(_timers.c.kind.not_in(list(exclude)))
+        candidates = (select(_timers.c.id).where(*where)
                       .order_by(_timers.c.due_at).limit(limit).with_for_update(skip_locked=True))
-        statement = (update(_timers).where(_timers.c.id.in_(candidates), _timers.c.fired_at.is_(None))
+        statement = (update(_timers).where(_timers.c.id.in_(candidates), pending)
                      .values(fired_at=now).returning(_timers.c.id))
         ids = list(self.session.execute(statement).scalars())
         if not ids:

@@ -10,7 +10,7 @@ import logging
 from datetime import date, datetime, timedelta
 
 from bot.core.callbacks import Action
-from bot.core.messages import Button, Outbound
+from bot.core.messages import Attachment, Button, Outbound
 from bot.core.masking import mask_name
 from bot.core.phones import mask as mask_phone
 from bot.db.models import MediationCase, StaffMember
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 CLAIM_VERB = "mdc"  # mdc:<case id>: ✋ take the case as its mediator
 VIEW_VERB = "mdv"  # mdv:<case id>: 🔍 the full case, privately, audited
 VERBS = (CLAIM_VERB, VIEW_VERB)
+# Timers whose work is building documents for the parties (timers.deliver_documents).
+AGREEMENT_DOCUMENTS, APPLICATION_DOCUMENTS = "agreement_docs", "application_docs"
 
 
 class StaffError(Exception):
@@ -270,13 +272,14 @@ def record(ctx: MediationContext, repos: Repositories, staff: StaffMember, case:
     case.perform_by = perform_by(list(terms))
     case.status, case.updated_at = Status.AGREED.value, now
     repos.mediation.log(case, "agreed" if outcome is Outcome.AGREEMENT else "agreed_partly", staff.name, now)
-    send_agreement(ctx, repos, case, now)
+    # Building the Word and PDF files takes seconds: the documents job does it with no lock held (timers.py).
+    repos.mediation.set_timer(case.id, AGREEMENT_DOCUMENTS, now)
     return ctx.t("md_staff_agreement_sent", number=case.number)
 
 
-def send_agreement(ctx: MediationContext, repos: Repositories, case: MediationCase, now: datetime) -> None:
+def send_agreement(ctx: MediationContext, repos: Repositories, case: MediationCase, files: list[Attachment],
+                   now: datetime) -> None:
     """Each party gets the 调解协议书 as Word and PDF, then a message to confirm that it is what they agreed."""
-    files = documents.agreement_files(ctx, case)
 
     def agreement(lang: str, party: Party) -> list[Outbound]:
         rows = [[Button(ctx.t("md_confirm_ok", lang), Action("mdp", f"{case.id}.ok").encode())],
@@ -306,15 +309,17 @@ def effective(ctx: MediationContext, repos: Repositories, staff: StaffMember, ca
         repos.mediation.set_timer(case.id, f"confirm_day{int(day)}", ctx.at_reminder_hour(on + timedelta(days=int(day))))
     if case.perform_by is not None:
         repos.mediation.set_timer(case.id, "follow_up", ctx.at_reminder_hour(max(case.perform_by, on)))
-    files = documents.application_files(ctx, case)
     deadline = on + timedelta(days=int(judicial["window_days"]))
-
-    def told(lang: str, party: Party) -> list[Outbound]:
-        return [Outbound(judicial_notice(ctx, case, lang, deadline))] + [
-            Outbound(ctx.t("md_application_file", lang, number=case.number), attachment=f) for f in files]
-
-    tell_parties(repos, case, told, now)
+    tell_parties(repos, case, lambda lang, party: [Outbound(judicial_notice(ctx, case, lang, deadline))], now)
+    repos.mediation.set_timer(case.id, APPLICATION_DOCUMENTS, now)  # the filled-in application follows (timers.py)
     return ctx.t("md_staff_done", number=case.number, status=ctx.t(f"md_status_{case.status}"))
+
+
+def send_application(ctx: MediationContext, repos: Repositories, case: MediationCase, files: list[Attachment],
+                     now: datetime) -> None:
+    """Each party gets the joint 司法确认申请书 to fill in, as Word and PDF."""
+    tell_parties(repos, case, lambda lang, party: [
+        Outbound(ctx.t("md_application_file", lang, number=case.number), attachment=f) for f in files], now)
 
 
 def judicial_notice(ctx: MediationContext, case: MediationCase, lang: str, deadline: date) -> str:

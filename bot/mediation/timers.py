@@ -13,13 +13,21 @@ from bot.core.callbacks import Action
 from bot.core.messages import Button, Outbound
 from bot.db.models import MediationCase, MediationTimer
 from bot.db.repositories import Repositories
-from bot.mediation import staff
+from bot.mediation import documents, staff
 from bot.mediation.cases import Party, Status
 from bot.mediation.context import STAFF_LANG, MediationContext
 
 log = logging.getLogger(__name__)
 BATCH = 100
 FIRED, SKIPPED = "fired", "skipped"
+
+
+# What a documents timer builds (seconds of CPU, so with no transaction open) and how it hands the files over.
+DOCUMENTS = {
+    staff.AGREEMENT_DOCUMENTS: (documents.agreement_files, staff.send_agreement),
+    staff.APPLICATION_DOCUMENTS: (documents.application_files, staff.send_application),
+}
+DOCUMENT_LEASE = timedelta(minutes=10)  # a claim this old with no outcome was a process that died: build again
 
 
 def fire_due(sessions: sessionmaker[Session], ctx: MediationContext, clock: Callable[[], datetime]) -> int:
@@ -29,7 +37,7 @@ def fire_due(sessions: sessionmaker[Session], ctx: MediationContext, clock: Call
         now = clock()
         with sessions() as session, session.begin():
             repos = Repositories(session)
-            claimed = repos.mediation.claim_due(now, BATCH)
+            claimed = repos.mediation.claim_due(now, BATCH, exclude=DOCUMENTS)
             for timer in claimed:
                 case = repos.mediation.get(timer.case_id)
                 sent = case is not None and fire(ctx, repos, case, timer, now)
@@ -37,6 +45,44 @@ def fire_due(sessions: sessionmaker[Session], ctx: MediationContext, clock: Call
                 fired += int(bool(sent))
         if len(claimed) < BATCH:
             return fired
+
+
+def deliver_documents(sessions: sessionmaker[Session], ctx: MediationContext, clock: Callable[[], datetime]) -> int:
+    """Build due agreements and applications with no transaction open, then hand each to the parties in a short one,
+    unless the case changed meanwhile; return how many were handed over."""
+    handed = 0
+    while True:
+        with sessions() as session, session.begin():
+            claimed = Repositories(session).mediation.claim_due(clock(), BATCH, kinds=DOCUMENTS,
+                                                                 stale_before=clock() - DOCUMENT_LEASE)
+            work = [(timer.id, timer.kind, _snapshot(session, timer.case_id)) for timer in claimed]
+        for timer_id, kind, snapshot in work:
+            build, hand_over = DOCUMENTS[kind]
+            files = build(ctx, snapshot) if snapshot is not None else []
+            with sessions() as session, session.begin():
+                repos = Repositories(session)
+                case = repos.mediation.get(snapshot.id, lock=True) if snapshot is not None else None
+                timer = session.get(MediationTimer, timer_id, with_for_update=True)
+                if timer is None or timer.outcome is not None:
+                    continue  # replaced by a newer timer, or another process handed them over
+                current = case is not None and (case.agreement, case.effective_on) == (snapshot.agreement,
+                                                                                       snapshot.effective_on)
+                if current:
+                    hand_over(ctx, repos, case, files, clock())
+                timer.outcome = FIRED if current else SKIPPED
+                handed += int(current)
+        if len(claimed) < BATCH:
+            return handed
+
+
+def _snapshot(session: Session, case_id: int) -> MediationCase | None:
+    """The case as the documents need it, detached, so they are built after the transaction ends."""
+    case = Repositories(session).mediation.get(case_id)
+    if case is None:
+        return None
+    case.mediator, case.applicant, case.respondent  # noqa: B018 - loaded before detaching
+    session.expunge(case)
+    return case
 
 
 def fire(ctx: MediationContext, repos: Repositories, case: MediationCase, timer: MediationTimer, now: datetime) -> bool:
