@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from uvicorn.logging import AccessFormatter
 
 from bot.core.deep_links import PAYLOAD, links, split_command
+from bot.core.messages import InboundKind
 from bot.terminal import TerminalChat
 from bot.web.app import FIELDS
-from bot.core.messages import InboundKind
 from bot.web.logs import AccessLogFilter, hide_credentials
 from tests.handoff_helpers import OFFICE_HOURS
 from tests.mediation_helpers import APPLICANT_PHONE
@@ -51,7 +51,8 @@ def test_a_payload_longer_than_telegram_allows_is_dropped():
 def test_the_web_link_comes_first_and_carries_the_payload_in_the_fragment():
     found = links("m_abc", telegram="https://t.me/legal_market_bot", web="https://fl.example.cn/")
     assert list(found) == ["web", "telegram"]
-    assert found == {"web": "https://fl.example.cn/#start=m_abc", "telegram": "https://t.me/legal_market_bot?start=m_abc"}
+    assert found == {"web": "https://fl.example.cn/#start=m_abc",
+                     "telegram": "https://t.me/legal_market_bot?start=m_abc"}
     assert links("m_abc") == {}
 
 

@@ -245,7 +245,7 @@ class Assistant:
         return Reply([Outbound(turn.t(key, **values).strip(), current.buttons)])
 
     def open_links(self, payload: str) -> dict[str, str]:
-        """The links that open `/start <payload>`: the web chat's when it has a public address, Telegram's when it runs."""
+        """The links that open `/start <payload>`: the web chat's if it has a public address, Telegram's if it runs."""
         return deep_links.links(payload, telegram=self.bot_link, web=self.settings.web.public_url)
 
     def current_screen(self, turn: Turn) -> Outbound:

@@ -25,7 +25,7 @@ def split_command(value: str) -> tuple[str, str]:
 
 
 def links(payload: str, telegram: str = "", web: str = "") -> dict[str, str]:
-    """Where `/start <payload>` opens: the web chat first (it needs only a browser, WeChat's included), then Telegram."""
+    """Where `/start <payload>` opens: the web chat first (any browser will do, WeChat's too), then Telegram."""
     found = {}
     if web:
         found["web"] = f"{web.rstrip('/')}/{WEB_FRAGMENT}{payload}"

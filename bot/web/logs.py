@@ -1,4 +1,4 @@
-"""uvicorn's logging as `legalbot serve` runs it: personal data masked, and no credential from a URL in the access log."""
+"""uvicorn's logging as `legalbot serve` runs it: personal data masked, no credential from a URL in the access log."""
 
 from __future__ import annotations
 

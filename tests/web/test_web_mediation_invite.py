@@ -102,8 +102,10 @@ def test_the_other_party_opens_the_web_link_and_accepts_and_the_token_is_in_no_l
     assert "TJ-2026-000001" in accepted
     applicant.wait_for_message("对方已同意")
 
-    # The link again, by someone else in a fresh page load: the case is taken.
-    respondent.open_as_new_visitor()
+    # The link again, by someone else (a new visitor) in a fresh page load: the case is taken.
+    second_browser.get(web.url + "/healthz")
+    second_browser.delete_all_cookies()
+    second_browser.execute_script("sessionStorage.clear()")
     second_browser.get(link.group(0))
     respondent.wait_ready()
     assert "已经被使用过" in respondent.wait_for_message("调解邀请已经")
