@@ -243,6 +243,14 @@ class WebConfig(BaseModel):
     per_visitor_per_minute: int = Field(60, ge=1)
     per_ip_per_minute: int = Field(600, ge=1)
     link_code_minutes: int = Field(10, ge=1)
+    # The web chat's public address ("https://fl.example.cn"): when set, mediation invitations carry a web link
+    # (<public_url>/#start=m_<token>) for a respondent without Telegram. Empty: no web link is announced.
+    public_url: str = Field("", pattern=r"^(https?://[^\s#?]+)?$")
+
+    @field_validator("public_url")
+    @classmethod
+    def strip_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
 
 
 class Settings(BaseSettings):

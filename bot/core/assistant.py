@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import flood, screens
+from bot.core import deep_links, flood, screens
 from bot.core.background import Preloaded
 from bot.core.callbacks import Action
 from bot.core.content import Content
@@ -247,6 +247,10 @@ class Assistant:
         """A short explanation, with the buttons of the screen the user is still on."""
         current = self.current_screen(turn)
         return Reply([Outbound(turn.t(key, **values).strip(), current.buttons)])
+
+    def open_links(self, payload: str) -> dict[str, str]:
+        """The links that open `/start <payload>`: the web chat's if it has a public address, Telegram's if it runs."""
+        return deep_links.links(payload, telegram=self.bot_link, web=self.settings.web.public_url)
 
     def current_screen(self, turn: Turn) -> Outbound:
         """Render the screen the user is on again, without changing anything."""

@@ -13,7 +13,7 @@ from bot.core.turn import Turn
 from bot.db.models import MediationCase, User
 from bot.db.repositories import Repositories
 from bot.mediation import staff
-from bot.mediation.cases import ENDED, Party, Status, new_token, token_hash, token_of
+from bot.mediation.cases import ENDED, INVITE_PREFIX, Party, Status, new_token, token_hash, token_of
 from bot.mediation.context import MediationContext
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,19 @@ def button(turn: Turn, label_key: str, case: MediationCase, action: str, **value
 
 
 def invite_link(turn: Turn, token: str) -> str:
-    """https://t.me/<bot>?start=m_<token> on Telegram; in the terminal chat, the command that opens it."""
-    link = turn.assistant.bot_link
-    return f"{link}?start=m_{token}" if link else f"/start m_{token}"
+    """The link(s) that open the invitation, for whatever the other party has; the terminal chat's command if none.
+
+    The other party is most likely a neighbour or an employer in the district, without Telegram: the web chat's link
+    (it opens in any browser, WeChat's included) comes first when the web chat has a public address, the Telegram
+    link second when the bot runs there. Both carry the one token: whichever is answered first binds the respondent.
+    """
+    payload = f"{INVITE_PREFIX}{token}"
+    found = turn.assistant.open_links(payload)
+    if not found:
+        return f"/start {payload}"
+    if len(found) == 1:
+        return next(iter(found.values()))
+    return "".join("\n" + turn.t(f"md_link_{channel}", link=link) for channel, link in found.items())
 
 
 def role_of(case: MediationCase, user: User) -> Party | None:

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.console.app import create_console
 from bot.core.assistant import Assistant
+from bot.core.deep_links import split_command
 from bot.core import linking
 from bot.core.linking import Identity
 from bot.core.messages import FileRef, Inbound, InboundKind, Outbound, Reply
@@ -75,7 +76,7 @@ def _point(value: str) -> dict:
 FIELDS = {
     InboundKind.TEXT: lambda value: {"text": value},
     InboundKind.BUTTON: lambda value: {"button_data": value[:64]},
-    InboundKind.COMMAND: lambda value: {"command": value.lstrip("/").split()[0].lower() if value.strip("/ ") else ""},
+    InboundKind.COMMAND: lambda value: dict(zip(("command", "payload"), split_command(value))),
     InboundKind.LOCATION: _point,
 }
 

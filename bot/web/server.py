@@ -11,6 +11,7 @@ from bot.db.migrate import upgrade
 from bot.services import build_assistant
 from bot.settings import Settings, get_settings
 from bot.web.app import create_app
+from bot.web.logs import uvicorn_log_config
 
 log = logging.getLogger(__name__)
 
@@ -42,4 +43,4 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         raise SystemExit("several workers need Telegram's webhook (webhook.url): long polling allows one process")
     print(f"法律超市 web chat: http://{host}:{port}/", flush=True)
     uvicorn.run("bot.web.server:build", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info", timeout_graceful_shutdown=5)
+                proxy_headers=True, log_level="info", log_config=uvicorn_log_config(), timeout_graceful_shutdown=5)

@@ -23,9 +23,9 @@ def start_web(settings, clock, domain_services):
     """Start web workers on the test database; all are stopped after the test."""
     started: list[LiveWeb] = []
 
-    def start(telegram_server=None, **changes) -> LiveWeb:
+    def start(telegram_server=None, port: int | None = None, log_level: str = "warning", **changes) -> LiveWeb:
         web = LiveWeb(settings.model_copy(update=changes) if changes else settings, clock, domain_services,
-                      telegram_server=telegram_server)
+                      telegram_server=telegram_server, port=port, log_level=log_level)
         started.append(web)
         return web.start()
 

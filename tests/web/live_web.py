@@ -15,6 +15,7 @@ from bot.services import build_assistant
 from bot.settings import Settings
 from bot.telegram_channel.app import build_application
 from bot.web.app import create_app
+from bot.web.logs import uvicorn_log_config
 from tests.fakebot import free_port
 
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
@@ -29,8 +30,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 class LiveWeb:
     """One `legalbot serve` worker: a fresh assistant and app on a port; restartable on the same port and database."""
 
-    def __init__(self, settings: Settings, clock, services: dict, telegram_server=None, port: int | None = None):
+    def __init__(self, settings: Settings, clock, services: dict, telegram_server=None, port: int | None = None,
+                 log_level: str = "warning"):
         self.port = port or free_port()
+        self.log_level = log_level  # "info" writes the access log, through the filters `legalbot serve` installs
         self.telegram_server = telegram_server
         update = {"web_secret_key": SecretStr("test-web-secret")}
         if telegram_server is not None:
@@ -53,8 +56,8 @@ class LiveWeb:
         assistant = build_assistant(self.settings, clock=self.clock, migrate=False, **self.services)
         telegram = build_application(self.settings, assistant, updater=False) if self.telegram_server else None
         self.app = create_app(self.settings, assistant, telegram)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=1)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level=self.log_level, lifespan="on",
+                                log_config=uvicorn_log_config(), timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"web-{self.port}", daemon=True)
         self.thread.start()

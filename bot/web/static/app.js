@@ -207,6 +207,24 @@
     events.addEventListener("error", () => { if (texts.web_reconnecting) say(texts.web_reconnecting); });
   }
 
+  // A deep link (a mediation invitation: /#start=m_<token>) opens in the fragment, which the browser never sends to
+  // the server. It is taken off the address at once, so a reload, the history or a shared screenshot does not keep it.
+  const DEEP_LINK = /^#start=([A-Za-z0-9_-]{1,64})$/;
+
+  function takeDeepLink() {
+    if (!location.hash) return null;
+    const match = DEEP_LINK.exec(location.hash);
+    window.history.replaceState(null, "", location.pathname + location.search);
+    return match ? match[1] : null;
+  }
+
+  function openDeepLink() {
+    const payload = takeDeepLink();
+    // No label: the token is not echoed into the page or the tab's saved history.
+    if (payload) return send("command", "/start " + payload, null, null);
+    return Promise.resolve();
+  }
+
   async function start() {
     try { history = JSON.parse(sessionStorage.getItem(HISTORY) || "[]"); } catch (e) { history = []; }
     const restored = history;
@@ -218,9 +236,12 @@
     // After a reload the screen the resident was on is drawn again from the database; skip it if it is already shown.
     if (last && !last.me && body.messages.length === 1 && last.text === body.messages[0].text) body.messages = [];
     showReply(body, null);
+    await openDeepLink();
     document.body.dataset.ready = "1";
     listen();
   }
+
+  window.addEventListener("hashchange", () => { openDeepLink(); });
 
   start().catch(() => say(texts.web_error || "Error"));
 }());
