@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import MediationCase
 from bot.mediation.commands import add_parsers, run
+from bot.terminal import TerminalChat
 
 APPLICANT_PHONE = "13812345678"
 OTHER_PHONE = "13900001111"
@@ -64,3 +65,15 @@ def case_row(settings, number: str = "TJ-2026-000001") -> MediationCase:
             return case
     finally:
         engine.dispose()
+
+
+def apply_in_terminal(assistant) -> tuple[TerminalChat, str]:
+    """A wage case applied for in the terminal chat: the chat, and what submitting it said (the invitation)."""
+    chat = TerminalChat(assistant, user_id="applicant-1")
+    chat.send("/start")
+    chat.send("1")
+    chat.send("🤝 在线调解")
+    for line in ("3", "包工头欠我三个月工资一万二，一直拖着不给。", "结清一万二工资", "李四", APPLICANT_PHONE, "赵老板",
+                 "4", "13900002222", "潞源", "2", "1", "5"):
+        chat.send(line)
+    return chat, chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "同意告知对方并提交" in b.label))

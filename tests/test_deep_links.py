@@ -11,11 +11,10 @@ from uvicorn.logging import AccessFormatter
 
 from bot.core.deep_links import PAYLOAD, links, split_command
 from bot.core.messages import InboundKind
-from bot.terminal import TerminalChat
 from bot.web.app import FIELDS
 from bot.web.logs import AccessLogFilter, hide_credentials
 from tests.handoff_helpers import OFFICE_HOURS
-from tests.mediation_helpers import APPLICANT_PHONE
+from tests.mediation_helpers import APPLICANT_PHONE, apply_in_terminal
 
 ALLOWED = string.ascii_letters + string.digits + "_-"
 payloads = st.text(alphabet=ALLOWED, min_size=1, max_size=64)
@@ -72,23 +71,11 @@ def test_an_access_record_is_redacted_and_still_formats_as_uvicorn_writes_it():
     assert line == '10.0.0.1:5000 - "GET /?start=… HTTP/1.1" 200 OK'
 
 
-def apply_in_terminal(assistant) -> str:
-    """Apply in the terminal chat; the invitation text to forward."""
-    chat = TerminalChat(assistant, user_id="applicant-1")
-    chat.send("/start")
-    chat.send("1")
-    chat.send("🤝 在线调解")
-    for line in ("3", "包工头欠我三个月工资一万二，一直拖着不给。", "结清一万二工资", "李四", APPLICANT_PHONE, "赵老板",
-                 "4", "13900002222", "潞源", "2", "1", "5"):
-        chat.send(line)
-    return chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "同意告知对方并提交" in b.label))
-
-
 def test_the_invitation_carries_both_links_when_the_web_chat_is_public_and_telegram_runs(assistant, clock):
     clock.now = OFFICE_HOURS
     assistant.bot_link = "https://t.me/legal_market_bot"
     assistant.settings.web = assistant.settings.web.model_copy(update={"public_url": "https://fl.example.cn"})
-    text = apply_in_terminal(assistant)
+    _, text = apply_in_terminal(assistant)
     web = text.index("用浏览器打开（微信里也能点开）：https://fl.example.cn/#start=m_")
     telegram = text.index("用 Telegram 打开：https://t.me/legal_market_bot?start=m_")
     assert web < telegram, "the link that needs no Telegram comes first"
@@ -97,5 +84,5 @@ def test_the_invitation_carries_both_links_when_the_web_chat_is_public_and_teleg
 
 def test_the_terminal_chat_alone_gets_the_command_to_type(assistant, clock):
     clock.now = OFFICE_HOURS
-    text = apply_in_terminal(assistant)
+    _, text = apply_in_terminal(assistant)
     assert "/start m_" in text and "http" not in text

@@ -10,21 +10,9 @@ from bot.mediation.cases import new_token, token_hash
 from bot.privacy.export import as_json, collect
 from bot.terminal import TerminalChat
 from tests.handoff_helpers import OFFICE_HOURS, outbox_for, staff_cli
-from tests.mediation_helpers import APPLICANT_PHONE, mediation_cli
+from tests.mediation_helpers import APPLICANT_PHONE, apply_in_terminal, mediation_cli
 
 NUMBER = "TJ-2026-000001"
-
-
-def apply_in_terminal(assistant) -> TerminalChat:
-    chat = TerminalChat(assistant, user_id="applicant-1")
-    chat.send("/start")
-    chat.send("1")
-    chat.send("🤝 在线调解")
-    for line in ("3", "包工头欠我三个月工资一万二，一直拖着不给。", "结清一万二工资", "李四", APPLICANT_PHONE, "赵老板",
-                 "4", "13900002222", "潞源", "2", "1", "5"):
-        chat.send(line)
-    chat.send(next(str(i + 1) for i, b in enumerate(chat.choices) if "同意告知对方并提交" in b.label))
-    return chat
 
 
 def test_staff_record_reaching_the_other_party_by_phone(assistant, settings, clock):
