@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -39,3 +41,18 @@ def _begin_immediate(connection) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def command_session(database_url: str, transaction: bool = True) -> Iterator[Session]:
+    """One session for a command-line run, in one transaction unless told otherwise; its engine is disposed after."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            if not transaction:
+                yield session
+                return
+            with session.begin():
+                yield session
+    finally:
+        engine.dispose()

@@ -42,7 +42,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
     from bot.core.stations import StationDirectory, UnknownStation
-    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.engine import command_session
 
     directory = StationDirectory.from_settings(settings)
     try:
@@ -51,14 +51,10 @@ def run(args: argparse.Namespace, settings: Settings,
     except UnknownStation as error:
         print(error)
         return 1
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session, session.begin():
-            if args.command == "tickets":
-                return print_stats(session, settings, args.month, station)
-            return run_staff(session, settings, args, station, stations, clock())
-    finally:
-        engine.dispose()
+    with command_session(settings.database_url) as session:
+        if args.command == "tickets":
+            return print_stats(session, settings, args.month, station)
+        return run_staff(session, settings, args, station, stations, clock())
 
 
 def run_staff(session: Session, settings: Settings, args: argparse.Namespace, station: str | None,

@@ -172,20 +172,16 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """`legalbot health-check list`: reference, station, enterprise, levels, follow-up."""
     from bot.core.phones import mask
-    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.engine import command_session
     from bot.forms.repository import FormRepository
 
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            for s in FormRepository(session).listing(FORM, follow_up_only=args.follow_up):
-                c = counts(s)
-                booked = s.follow_up_at.isoformat(timespec="minutes") if s.follow_up_at else "-"
-                print(f"{s.reference}  {s.station_id or '-':<12} {s.answers.get('company', '')}  "
-                      f"red={c['red']} amber={c['amber']} green={c['green']}  "
-                      f"phone={mask(s.answers.get('phone') or '') if s.answers.get('phone') else '-'}  follow-up={booked}")
-    finally:
-        engine.dispose()
+    with command_session(settings.database_url, transaction=False) as session:
+        for s in FormRepository(session).listing(FORM, follow_up_only=args.follow_up):
+            c = counts(s)
+            booked = s.follow_up_at.isoformat(timespec="minutes") if s.follow_up_at else "-"
+            print(f"{s.reference}  {s.station_id or '-':<12} {s.answers.get('company', '')}  "
+                  f"red={c['red']} amber={c['amber']} green={c['green']}  "
+                  f"phone={mask(s.answers.get('phone') or '') if s.answers.get('phone') else '-'}  follow-up={booked}")
     return 0
 
 

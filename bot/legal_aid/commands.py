@@ -32,7 +32,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), out: TextIO | None = None) -> int:
     from bot.core.stations import UnknownStation
-    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.engine import command_session
     from bot.db.repositories import Repositories
     from bot.handoff.context import HandoffContext
 
@@ -43,17 +43,13 @@ def run(args: argparse.Namespace, settings: Settings,
     except UnknownStation as error:
         print(error, file=out)
         return 1
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session, session.begin():
-            repos = Repositories(session)
-            if args.aid_command == "list":
-                return list_applications(repos, ctx, args.status, station, out)
-            if args.aid_command == "set-status":
-                return set_status(repos, ctx, args.tracking_number, args.status, args.reason, clock(), out)
-            return export_month(repos, ctx, args.month, out)
-    finally:
-        engine.dispose()
+    with command_session(settings.database_url) as session:
+        repos = Repositories(session)
+        if args.aid_command == "list":
+            return list_applications(repos, ctx, args.status, station, out)
+        if args.aid_command == "set-status":
+            return set_status(repos, ctx, args.tracking_number, args.status, args.reason, clock(), out)
+        return export_month(repos, ctx, args.month, out)
 
 
 def list_applications(repos, ctx, status: str | None, station: str | None, out: TextIO) -> int:

@@ -58,7 +58,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), out: TextIO | None = None) -> int:
     from bot.core.stations import UnknownStation
-    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.engine import command_session
     from bot.db.repositories import Repositories
     from bot.mediation.context import MediationContext
 
@@ -69,18 +69,14 @@ def run(args: argparse.Namespace, settings: Settings,
     except UnknownStation as error:
         print(error, file=out)
         return 1
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session, session.begin():
-            repos = Repositories(session)
-            command = args.mediation_command
-            if command == "list":
-                return list_cases(repos, ctx, args.status, station, out)
-            if command == "stats":
-                return print_stats(session, ctx, args.month, station, out)
-            return act(repos, ctx, args, clock(), out)
-    finally:
-        engine.dispose()
+    with command_session(settings.database_url) as session:
+        repos = Repositories(session)
+        command = args.mediation_command
+        if command == "list":
+            return list_cases(repos, ctx, args.status, station, out)
+        if command == "stats":
+            return print_stats(session, ctx, args.month, station, out)
+        return act(repos, ctx, args, clock(), out)
 
 
 def list_cases(repos, ctx, status: str | None, station: str | None, out: TextIO) -> int:

@@ -25,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), out: BinaryIO | None = None) -> int:
-    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.engine import command_session
     from bot.reports.service import report_bytes
 
     try:
@@ -38,12 +38,8 @@ def run(args: argparse.Namespace, settings: Settings,
         station = resolve_station(settings, args.station)
         if station is None:
             return 2
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            data = report_bytes(session, settings, period, station, args.lang, args.format, clock())
-    finally:
-        engine.dispose()
+    with command_session(settings.database_url, transaction=False) as session:
+        data = report_bytes(session, settings, period, station, args.lang, args.format, clock())
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"{args.output}: {len(data)} bytes", file=sys.stderr)
