@@ -88,6 +88,8 @@ def test_a_mediator_claims_and_schedules_in_the_console_and_the_parties_get_the_
         labels = json.dumps(offer[0].buttons, ensure_ascii=False)
         assert "2026-11-28" in labels and "10:00" in labels and "15:30" in labels
     assert any("周调解" in n.text for n in outbox_for(assistant, "1001")), "told who took the case"
+    timeline = client.get("/staff/mediation/1").text
+    assert "2026-11-28 10:00, 2026-11-29 15:30" in timeline and "T02:00" not in timeline, "staff read Beijing time"
 
 
 def test_a_volunteer_or_another_stations_mediator_is_refused_and_nothing_changes(client, assistant):

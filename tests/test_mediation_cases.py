@@ -85,3 +85,14 @@ def test_every_status_option_and_event_has_its_texts():
         assert step.label.keys() >= {"zh", "en"} and step.ask.keys() >= {"zh", "en"}
         for choice in step.choices:
             assert choice.label.keys() >= {"zh", "en"}
+
+
+def test_staff_read_stored_utc_moments_in_beijing_time():
+    from bot.mediation.context import MediationContext
+    from bot.settings import load_settings
+
+    ctx = MediationContext.load(load_settings(CONFIG))
+    stored = "2026-12-03T02:00:00+00:00, 2026-12-04T06:30:00.123+00:00"
+    assert ctx.local_times(stored) == "2026-12-03 10:00, 2026-12-04 14:30"
+    assert ctx.local_times("2026-11-30") == "2026-11-30", "a date stays a date"
+    assert ctx.local_times("reason: 对方失联") == "reason: 对方失联"

@@ -126,7 +126,7 @@ class Detail:
 def timeline(ctx: MediationContext, events: list[MediationEvent], lang: str) -> list[tuple[datetime, str, str, str]]:
     """The case's events, named as the parties' timeline names them; staff-only kinds by their code."""
     return [(e.at, ctx.t(f"md_event_{e.kind}", lang) if f"md_event_{e.kind}" in ctx.texts else e.kind, e.actor,
-             e.detail) for e in events]
+             ctx.local_times(e.detail)) for e in events]
 
 
 def detail(session: Session, ctx: MediationContext, access: Access, member: StaffMember, case_id: int,

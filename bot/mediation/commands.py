@@ -170,7 +170,7 @@ def show(repos, ctx, case, member, now: datetime, out: TextIO) -> int:
 
         print(terms_text(ctx, case, "zh"), file=out)
     for event in repos.mediation.events(case.id):
-        print(f"  {ctx.local(event.at).strftime('%Y-%m-%d %H:%M')}  {event.kind}  {event.actor}  {event.detail}",
+        print(f"  {ctx.local(event.at).strftime('%Y-%m-%d %H:%M')}  {event.kind}  {event.actor}  {ctx.local_times(event.detail)}",
               file=out)
     for timer in repos.mediation.timers(case.id):
         state = timer.outcome or "pending"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 FORM = "mediation"  # forms/mediation.yml
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
 FORMS = HERE.parent.parent / "forms"
 STAFF_LANG = "zh"  # staff read the desk and the command line in Chinese, the bureau's working language
 
@@ -128,6 +130,15 @@ class MediationContext:
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
+
+    def local_times(self, text: str) -> str:
+        """An event's detail as staff read it: the moments stored in UTC (proposed times, a fixed session) in
+        Beijing time, as 2026-12-03 10:00."""
+        def local(match: re.Match) -> str:
+            moment = datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+            return self.local(moment).strftime("%Y-%m-%d %H:%M") if moment.tzinfo else match.group(0)
+
+        return _ISO_MOMENT.sub(local, text)
 
     def when(self, moment: datetime, lang: str) -> str:
         """A time as residents read it: 2026-12-03（周四）10:00, in Beijing time."""
