@@ -508,7 +508,8 @@ class Console:
             return self.missing(request, member)
         if found == "refused":
             return self.refused(request, member)
-        filename, content = found
+        filename, parts = found
+        content = await run_in_threadpool(mediation_pages.RENDERERS[fmt], parts)  # no transaction open
         return Response(content, media_type=mediation_pages.FORMATS[fmt],
                         headers={"content-disposition": _attachment(filename)})
 

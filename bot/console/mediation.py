@@ -28,6 +28,7 @@ from bot.mediation.stats import MediationFigures, figures, stations_with_cases
 ACTS = ("claim", "reached", "schedule", "record", "effective", "filed", "ruling")
 DOCUMENTS = {"agreement", "application"}
 FORMATS = {"docx": documents.DOCX, "pdf": documents.PDF}
+RENDERERS = {"docx": documents.to_docx, "pdf": documents.to_pdf}
 MAX_TIMES = 3
 
 
@@ -231,8 +232,11 @@ def act(session: Session, ctx: MediationContext, access: Access, member: StaffMe
 
 
 def document(session: Session, ctx: MediationContext, access: Access, member: StaffMember, case_id: int, name: str,
-             fmt: str, now: datetime) -> tuple[str, bytes] | None:
-    """The 调解协议书 or 司法确认申请书 of a case, for its mediator or a member who may see personal data; audited."""
+             fmt: str, now: datetime) -> tuple[str, list[documents.Block]] | None:
+    """The 调解协议书 or 司法确认申请书 of a case, for its mediator or a member who may see personal data; audited.
+
+    Returns the file's name and its filled template: rendering it takes a second, so the caller does that after the
+    transaction (RENDERERS)."""
     case = Repositories(session).mediation.get(case_id)
     if case is None or name not in DOCUMENTS or fmt not in FORMATS or not case.agreement.get("terms"):
         return None
@@ -244,10 +248,8 @@ def document(session: Session, ctx: MediationContext, access: Access, member: St
                                                   staff_id=member.id)
     elif not access.unmask(session, member, case.station_id, what, now):
         raise Refused(case.number)
-    parts = documents.blocks(ctx, case, name)
-    content = documents.to_docx(parts) if fmt == "docx" else documents.to_pdf(parts)
     stem = documents.template(name)["filename"].format(number=case.number)
-    return f"{stem}.{fmt}", content
+    return f"{stem}.{fmt}", documents.blocks(ctx, case, name)
 
 
 def statuses() -> list[str]:
