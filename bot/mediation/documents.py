@@ -84,13 +84,15 @@ def values(ctx: MediationContext, case: MediationCase) -> dict[str, str]:
         "mediator": case.agreement.get("mediator") or (case.mediator.name if case.mediator else ""),
         "partial": partial,
         "basis": "、".join(ctx.article(name).heading() for name in ("agreement_form", "agreement_contents")),
-        "effective": effective.isoformat() if effective else "____年__月__日",
+        "effective": effective.isoformat() if effective else ctx.t("md_doc_date_blank", lang),
         "deadline": (effective + timedelta(days=int(judicial["window_days"]))).isoformat() if effective else "—",
         "court": ctx.court(lang),
         "mediation_article": ctx.article("confirmation").heading(),
         "procedure_article": ctx.article("confirmation_procedure").heading(),
-        "terms_inline": "；".join(f"{r[1]}于{r[4]}前以{r[5]}方式{r[2]}" + (f"（{r[3]}元）" if r[3] != "—" else "")
-                                 for r in rows) + "。",
+        "terms_inline": ctx.t("md_doc_terms_inline", lang, terms=ctx.t("md_doc_terms_joiner", lang).join(
+            ctx.t("md_doc_term_inline", lang, party=party, by=by, how=how, does=does,
+                  amount="" if amount == "—" else ctx.t("md_doc_term_amount", lang, amount=amount))
+            for _, party, does, amount, by, how in rows)),
     }
 
 
