@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import yaml
-
 from bot.core.service import CommandGroup, Job, Service
 from bot.knowledge.laws import statute_table
 from bot.mediation import commands, desk, documents, intake, offer, parties, staff, timers
 from bot.mediation.cases import INVITE_PREFIX
-from bot.mediation.context import HERE, MediationContext, cited, service_data
+from bot.mediation.context import MediationContext, cited, service_data
 from bot.mediation.repository import MediationRepository
 from bot.settings import Settings
 
@@ -30,7 +28,7 @@ def check(settings: Settings) -> None:
 
 
 def cited_laws(knowledge_dir: Path) -> set[str]:
-    config = yaml.safe_load((HERE / "mediation.yml").read_text(encoding="utf-8"))
+    config = service_data().config
     return {cited(config, name)[0] for name in config["articles"]}
 
 

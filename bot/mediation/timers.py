@@ -80,7 +80,7 @@ def _snapshot(session: Session, case_id: int) -> MediationCase | None:
     case = Repositories(session).mediation.get(case_id)
     if case is None:
         return None
-    case.mediator, case.applicant, case.respondent  # noqa: B018 - loaded before detaching
+    case.mediator  # noqa: B018 - the documents name the mediator: loaded before detaching
     session.expunge(case)
     return case
 
